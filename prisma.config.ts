@@ -1,0 +1,35 @@
+/**
+ * Prisma CLI configuration (Prisma 6.19, JavaScript schema engine: no native binary, works offline).
+ *
+ * - DATABASE_URL=postgresql://…  → the server, through @prisma/adapter-pg with a small OID shim
+ *   (src/db/pg-cli-shim.ts explains why).
+ * - DATABASE_URL unset           → the embedded PGlite database in PGLITE_DIR (default ./.data/pglite).
+ *   Note: the Prisma CLI does its work on PGlite and then does not exit by itself (see
+ *   ../shared/notes/prisma-offline.md); the app and `npm run admin -- migrate` therefore apply migrations
+ *   to PGlite in process (src/db/migrate.ts), in the same _prisma_migrations bookkeeping.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { defineConfig } from "prisma/config";
+
+const url = process.env.DATABASE_URL;
+// The CLI insists on DATABASE_URL being set even though the adapter ignores it.
+if (!url) process.env.DATABASE_URL = "postgresql://embedded-pglite/ignored";
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: "js",
+  schema: path.join("prisma", "schema.prisma"),
+  migrations: { path: path.join("prisma", "migrations") },
+  async adapter() {
+    const { createCliAdapterFactory } = await import("./src/db/pg-cli-shim.ts");
+    if (url && /^postgres(ql)?:\/\//.test(url)) {
+      return createCliAdapterFactory(url);
+    }
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { pgliteAdapter } = await import("./src/db/pglite-adapter.ts");
+    const dir = process.env.PGLITE_DIR ?? path.join(".data", "pglite");
+    mkdirSync(dir, { recursive: true });
+    return pgliteAdapter(new PGlite(dir));
+  },
+});

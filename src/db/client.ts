@@ -1,0 +1,135 @@
+/**
+ * Opens the database the app and the CLI use:
+ * - DATABASE_URL=postgresql://… → a PostgreSQL server through @prisma/adapter-pg (production, replicas);
+ * - otherwise → PGlite, in-process PostgreSQL, with its data in a local folder (the embedded default),
+ *   or in memory when the folder is "memory://" (tests).
+ * Both speak the same dialect and share one schema and one migration history.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { pgliteAdapter } from "./pglite-adapter.js";
+import { applyMigrations, migrationStatus, type MigrationStatus, type SqlRunner } from "./migrate.js";
+
+export type Db = PrismaClient;
+/** The client handed to use-cases inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** human-readable location (folder or URL without password) */
+  where: string;
+  /** raw SQL for maintenance (migrations, benchmarks, health checks) */
+  sql: SqlRunner;
+  migrate(): Promise<string[]>;
+  status(): Promise<MigrationStatus>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite folder, or "memory://" (default ./.data/pglite) */
+  pgliteDir?: string;
+  /** apply pending migrations before returning (default false) */
+  migrate?: boolean;
+  /** pool size for a server (default 10) */
+  poolSize?: number;
+}
+
+export const DEFAULT_PGLITE_DIR = path.join(".data", "pglite");
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable DATABASE_URL)";
+  }
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const url = options.databaseUrl ?? process.env.DATABASE_URL;
+  const database = url ? await openServer(url, options) : await openEmbedded(options);
+  if (options.migrate) await database.migrate();
+  return database;
+}
+
+async function openEmbedded(options: OpenOptions): Promise<Database> {
+  const dir = options.pgliteDir ?? process.env.PGLITE_DIR ?? DEFAULT_PGLITE_DIR;
+  const inMemory = dir.startsWith("memory://");
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  const pglite = inMemory ? new PGlite() : new PGlite(dir);
+  await pglite.waitReady;
+  await pglite.exec("SET TIME ZONE 'UTC'");
+  const sql: SqlRunner = {
+    exec: (s) => pglite.exec(s),
+    query: async <T>(s: string, params?: unknown[]) => ({ rows: (await pglite.query<T>(s, params)).rows }),
+  };
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  let closed = false;
+  return {
+    prisma,
+    kind: "pglite",
+    where: inMemory ? "memory" : path.resolve(dir),
+    sql,
+    migrate: () => applyMigrations(sql),
+    status: () => migrationStatus(sql),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+async function openServer(url: string, options: OpenOptions): Promise<Database> {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`DATABASE_URL must start with postgresql:// (got ${redactUrl(url)})`);
+  }
+  // Keep the session in UTC: the pg adapter has known timestamptz bugs in other zones.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    options: "-c TimeZone=UTC",
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server (e.g. PostgreSQL restarting) must not crash the process.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlRunner = {
+    exec: (s) => pool.query(s),
+    query: async <T>(s: string, params?: unknown[]) => ({ rows: (await pool.query(s, params)).rows as T[] }),
+  };
+  let closed = false;
+  return {
+    prisma,
+    kind: "postgres",
+    where: redactUrl(url),
+    sql,
+    // BEGIN/COMMIT must run on one connection: take a dedicated client for the migration.
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        return await applyMigrations({
+          exec: (s) => client.query(s),
+          query: async <T>(s: string, p?: unknown[]) => ({ rows: (await client.query(s, p)).rows as T[] }),
+        });
+      } finally {
+        client.release();
+      }
+    },
+    status: () => migrationStatus(sql),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * Input/output shapes of the monthly computation and its machine-readable explanation.
+ *
+ * SCHEME.md, "Scoring: the formula" (raw, quantity, quality, veto, discretionary, final, rounding,
+ * ranks) and "Work categories and coefficients" (per-category quality/quantity weights, coefficient
+ * groups). Amounts: integer hundredths (`bigint`) at the boundary; intermediate values exact `Rational`s
+ * in points (quantity 200/3 means 66.666… points).
+ */
+import type { Rational } from "./rational.js";
+
+export interface CategoryConfig {
+  /** Category code, e.g. "SERVICE". */
+  code: string;
+  /** Decimal string, ≤ 4 decimals, ≥ 0, e.g. "0.4". */
+  qualityWeight: string;
+  /** Decimal string, ≤ 4 decimals, ≥ 0, e.g. "0.6". Need not sum to 1 with qualityWeight. */
+  quantityWeight: string;
+  /** Normalisation group for quantity; defaults to `code` when omitted. */
+  normGroup?: string;
+}
+
+/** One approved sheet line (the caller passes approved lines only, with the points version in force). */
+export interface LineInput {
+  /** Standard points per unit, hundredths, ≥ 0. */
+  points: bigint;
+  /** Units, non-negative integer. */
+  count: number;
+  ref?: string;
+  itemCode?: string;
+  label?: string;
+}
+
+export interface TempTaskInput {
+  /** Price in hundredths (≥ 0), or null while awaiting pricing (counts 0). */
+  points: bigint | null;
+  ref?: string;
+  label?: string;
+}
+
+/** A quality deduction (negative) or bonus (positive), in hundredths. `veto: true` = an applied 一票否决. */
+export interface QualityAdjustmentInput {
+  value: bigint;
+  veto: boolean;
+  reason?: string;
+  ref?: string;
+}
+
+export interface PersonInput {
+  personId: string;
+  name?: string;
+  categoryCode: string;
+  sectionId?: string | null;
+  lines: LineInput[];
+  tempTasks: TempTaskInput[];
+  quality: QualityAdjustmentInput[];
+  /** Branch chief's award, hundredths, ≥ 0. */
+  discretionary: bigint;
+}
+
+export interface MonthInput {
+  /** "YYYY-MM". */
+  month: string;
+  categories: CategoryConfig[];
+  /** Everyone assessed this month (the pool is sized on this head count). */
+  people: PersonInput[];
+  /** Pool per assessed staff member, hundredths; default 1000n (10 points). */
+  poolPerStaff?: bigint;
+}
+
+export type RankScope = "overall" | "category" | "section";
+
+/** One step of a person's score, in computation order. Amounts: bigint = hundredths; Rational = exact points. */
+export type ExplainStep =
+  | {
+      kind: "line";
+      index: number;
+      ref: string | null;
+      itemCode: string | null;
+      label: string | null;
+      count: number;
+      pointsPerUnit: bigint;
+      /** count × pointsPerUnit. */
+      points: bigint;
+    }
+  | {
+      kind: "tempTask";
+      index: number;
+      ref: string | null;
+      label: string | null;
+      priced: boolean;
+      /** The price, or 0n while unpriced. */
+      points: bigint;
+    }
+  | { kind: "raw"; linesRaw: bigint; tempRaw: bigint; raw: bigint; unpricedTempCount: number }
+  | {
+      kind: "groupMax";
+      normGroup: string;
+      /** Category codes normalised together. */
+      categories: string[];
+      members: number;
+      max: bigint;
+      /** personIds whose raw equals the max (empty when max is 0). */
+      maxHolders: string[];
+    }
+  | {
+      kind: "quantity";
+      /** 100 × raw / groupMax; 0 when groupMax is 0. */
+      raw: bigint;
+      groupMax: bigint;
+      zeroMax: boolean;
+      value: Rational;
+    }
+  | { kind: "qualityBase"; value: Rational }
+  | {
+      kind: "qualityAdjustment";
+      index: number;
+      value: bigint;
+      veto: boolean;
+      reason: string | null;
+      ref: string | null;
+      /** 100 + adjustments so far (before floor/veto). */
+      runningTotal: Rational;
+    }
+  | { kind: "qualityFloor"; before: Rational; after: Rational; applied: boolean }
+  | {
+      kind: "veto";
+      applied: boolean;
+      /** Indexes (into the person's quality adjustments) of the veto items. */
+      adjustmentIndexes: number[];
+      before: Rational;
+      after: Rational;
+    }
+  | { kind: "quality"; value: Rational }
+  | {
+      kind: "weights";
+      categoryCode: string;
+      qualityWeight: string;
+      quantityWeight: string;
+      /** quality × qualityWeight. */
+      qualityWeighted: Rational;
+      /** quantity × quantityWeight. */
+      quantityWeighted: Rational;
+    }
+  | { kind: "discretionary"; value: bigint }
+  | {
+      kind: "final";
+      /** qualityWeighted + quantityWeighted + discretionary, exact. */
+      value: Rational;
+    }
+  | { kind: "round"; mode: "half-up"; exact: Rational; rounded: bigint }
+  | {
+      kind: "rank";
+      scope: RankScope;
+      /** Category code / sectionId / null for overall or for a person without a section. */
+      scopeKey: string | null;
+      /** null for scope "section" when the person has no section. */
+      rank: number | null;
+      /** Number of people ranked in this scope. */
+      of: number;
+      /** Number of people in this scope sharing this rank (1 = no tie). */
+      sharedBy: number;
+    };
+
+export interface PersonResult {
+  personId: string;
+  name: string | null;
+  categoryCode: string;
+  sectionId: string | null;
+  normGroup: string;
+  /** Σ count × points + Σ priced temp tasks, hundredths, exact. */
+  raw: bigint;
+  linesRaw: bigint;
+  tempRaw: bigint;
+  unpricedTempCount: number;
+  /** Max raw in the normalisation group, hundredths. */
+  groupMax: bigint;
+  quantity: Rational;
+  quality: Rational;
+  /** 100 + Σ adjustments, before the floor at 0 and the veto. */
+  qualityBeforeFloor: Rational;
+  vetoed: boolean;
+  qualityWeight: string;
+  quantityWeight: string;
+  qualityWeighted: Rational;
+  quantityWeighted: Rational;
+  discretionary: bigint;
+  final: Rational;
+  /** final rounded once, half up, hundredths. */
+  finalRounded: bigint;
+  rankOverall: number;
+  rankCategory: number;
+  rankSection: number | null;
+  /** 2-decimal display strings (half up). Display only; never fed back into computation. */
+  display: { raw: string; quantity: string; quality: string; discretionary: string; final: string };
+  steps: ExplainStep[];
+}
+
+export interface GroupSummary {
+  normGroup: string;
+  categories: string[];
+  max: bigint;
+  members: number;
+}
+
+export interface MonthResult {
+  month: string;
+  /** Sorted by rankOverall, then name, then personId. */
+  people: PersonResult[];
+  /** Every normalisation group of the configured categories, sorted by normGroup. */
+  groups: GroupSummary[];
+  pool: { size: bigint; spent: bigint; left: bigint; staffAssessed: number; poolPerStaff: bigint };
+  /** spread = top − bottom rounded final, 2 decimals ("0.00" with fewer than two people). */
+  totals: { raw: bigint; staff: number; spread: string };
+}
