@@ -34,6 +34,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite folder, or "memory://" (default ./.data/pglite) */
   pgliteDir?: string;
+  /** PGlite only: start from this data-dir dump (PGlite's dumpDataDir), e.g. a migrated snapshot */
+  pgliteLoad?: Blob;
   /** apply pending migrations before returning (default false) */
   migrate?: boolean;
   /** pool size for a server (default 10) */
@@ -63,7 +65,9 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
   const dir = options.pgliteDir ?? process.env.PGLITE_DIR ?? DEFAULT_PGLITE_DIR;
   const inMemory = dir.startsWith("memory://");
   if (!inMemory) mkdirSync(dir, { recursive: true });
-  const pglite = inMemory ? new PGlite() : new PGlite(dir);
+  const pglite = inMemory
+    ? new PGlite(options.pgliteLoad ? { loadDataDir: options.pgliteLoad } : {})
+    : new PGlite(dir, options.pgliteLoad ? { loadDataDir: options.pgliteLoad } : {});
   await pglite.waitReady;
   await pglite.exec("SET TIME ZONE 'UTC'");
   const sql: SqlRunner = {

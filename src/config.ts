@@ -1,0 +1,84 @@
+/**
+ * Configuration, read and validated once at start-up. A missing or bad variable is named clearly.
+ * Everything about the scheme itself (channels, deadlines, privacy …) lives in the Setting table and is
+ * changed from Slack or the admin CLI; this file holds only how the process runs.
+ */
+import { z } from "zod";
+import { DEFAULT_TIME_ZONE } from "./util/time.js";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const ConfigSchema = z
+  .object({
+    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "must be a postgresql:// URL (leave it unset for the embedded database)",
+    }),
+    PGLITE_DIR: optionalString,
+    SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xoxb-"), {
+      message: "must be a bot token starting with xoxb-",
+    }),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith("xapp-"), {
+      message: "must be an app-level token starting with xapp- (Socket Mode)",
+    }),
+    SLACK_API_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), {
+      message: "must be an http(s) URL ending with /api/",
+    }),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    TZ_DEFAULT: optionalString.refine((v) => v === undefined || isTimeZone(v), { message: "unknown time zone" }),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_SIGNING_SECRET"],
+        message: "is required in HTTP mode (set it, or set SLACK_APP_TOKEN for Socket Mode)",
+      });
+    }
+    if ((c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET) && !c.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is required when Slack is configured" });
+    }
+  });
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface Config extends RawConfig {
+  timeZone: string;
+  /** "socket" with an app token, "http" with a signing secret only, "playground" with no Slack tokens */
+  slackMode: "socket" | "http" | "playground";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(env)"} ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    timeZone: c.TZ_DEFAULT ?? DEFAULT_TIME_ZONE,
+    slackMode: c.SLACK_APP_TOKEN ? "socket" : c.SLACK_BOT_TOKEN ? "http" : "playground",
+  };
+}
