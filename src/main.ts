@@ -1,0 +1,82 @@
+/**
+ * `npm start`: read the configuration, open (and migrate) the database, seed the sample catalog and the
+ * demo organisation on first run, then run the bot:
+ * - with SLACK_APP_TOKEN: Socket Mode (development, no public URL needed);
+ * - with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP mode on PORT (production, several replicas);
+ * - with no Slack tokens: report readiness and exit (the local playground is a later addition).
+ * Ctrl-C / SIGTERM stop the app and close the database.
+ */
+import { ConfigError, loadConfig } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import { seedCatalog, seedDemo } from "./domain/seed.js";
+import { createSlackApp } from "./slack/app.js";
+import { createLogger } from "./slack/logger.js";
+
+async function main(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      console.error("See README.md → Configuration, and .env.example.");
+      return 2;
+    }
+    throw e;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const started = Date.now();
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+  const applied = await db.migrate();
+  log.info({ database: db.kind, where: db.where, applied }, applied.length ? "migrations applied" : "database up to date");
+
+  // First run: an empty catalog gets the sample catalog; with no Slack configured, the demo organisation too.
+  if ((await db.prisma.workItem.count()) === 0) {
+    if (config.slackMode === "playground") {
+      const s = await seedDemo(db.prisma);
+      log.info({ items: s.catalog.created, people: s.people.created }, "seeded the sample catalog and the demo organisation");
+    } else {
+      const s = await seedCatalog(db.prisma);
+      log.info({ items: s.catalog.created }, "seeded the sample catalog");
+    }
+  }
+
+  if (config.slackMode === "playground") {
+    const people = await db.prisma.person.count();
+    const items = await db.prisma.workItem.count();
+    log.info(
+      { database: db.kind, where: db.where, people, items, ms: Date.now() - started },
+      "ready: no Slack tokens configured (set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET to connect to Slack)",
+    );
+    await db.close();
+    return 0;
+  }
+
+  const slack = createSlackApp({ config, db, logger: log });
+  const { port } = await slack.start();
+  log.info({ mode: config.slackMode, port, database: db.kind, ms: Date.now() - started }, "bot running");
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, "shutting down");
+      slack
+        .stop()
+        .catch((e) => log.error({ err: e }, "error while stopping the Slack app"))
+        .finally(() => db.close().finally(resolve));
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error("start-up failed:", e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
