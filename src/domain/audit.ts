@@ -21,9 +21,7 @@ export interface AuditInput {
 /** JSON-safe copy: bigint → string, Date → ISO string, undefined dropped. */
 export function toJson(value: unknown): unknown {
   if (value === undefined) return undefined;
-  return JSON.parse(
-    JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
-  );
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 }
 
 export async function audit(db: Db | Tx, input: AuditInput): Promise<void> {

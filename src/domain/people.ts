@@ -18,19 +18,35 @@ export interface Actor {
   active: boolean;
 }
 
+/**
+ * One round trip: the person with their roles and sections led, aggregated in SQL (Prisma's `include`
+ * would take three queries, and this runs on the ack path of every command).
+ */
 export async function findActor(db: Db | Tx, slackUserId: string): Promise<Actor | null> {
-  const p = await db.person.findUnique({
-    where: { slackUserId },
-    include: { roles: true, chiefOf: true },
-  });
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      slackUserId: string;
+      name: string;
+      sectionId: string | null;
+      locale: string | null;
+      active: boolean;
+      roles: string | null;
+      chiefOf: string | null;
+    }[]
+  >`SELECT p.id, p."slackUserId", p.name, p."sectionId", p.locale, p.active,
+      (SELECT string_agg(r.role::text, ',') FROM "RoleAssignment" r WHERE r."personId" = p.id) AS roles,
+      (SELECT string_agg(c."sectionId", ',') FROM "SectionChief" c WHERE c."personId" = p.id) AS "chiefOf"
+    FROM "Person" p WHERE p."slackUserId" = ${slackUserId}`;
+  const p = rows[0];
   if (!p) return null;
   return {
     personId: p.id,
     slackUserId: p.slackUserId,
     name: p.name,
-    roles: new Set(p.roles.map((r) => r.role)),
+    roles: new Set((p.roles ? p.roles.split(",") : []) as Role[]),
     sectionId: p.sectionId,
-    chiefOf: p.chiefOf.map((c) => c.sectionId),
+    chiefOf: p.chiefOf ? p.chiefOf.split(",") : [],
     locale: p.locale,
     active: p.active,
   };

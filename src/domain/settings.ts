@@ -27,11 +27,13 @@ export const SettingsSchema = z.object({
   /** "calendar": keep the calendar day; "next-working-day": move off weekends and public holidays */
   holidayRule: z.enum(["calendar", "next-working-day"]).default("calendar"),
   reminderTime: hhmm.default("09:00"),
-  earlyReminder: z.object({ enabled: z.boolean(), day: z.number().int().min(1).max(28), time: hhmm }).default({
-    enabled: false,
-    day: 3,
-    time: "09:00",
-  }),
+  earlyReminder: z
+    .object({ enabled: z.boolean(), day: z.number().int().min(1).max(28), time: hhmm })
+    .default({
+      enabled: false,
+      day: 3,
+      time: "09:00",
+    }),
   dailyNudge: z.object({ enabled: z.boolean(), time: hhmm }).default({ enabled: false, time: "17:30" }),
   /** catch-up window for a job whose time passed while the bot was down, in hours (same day only) */
   catchUpHours: z.number().int().min(0).max(24).default(12),
@@ -74,7 +76,10 @@ export async function writeSetting<K extends SettingKey>(
   if (!shape) throw new DomainError("settings.unknownKey", { key });
   const parsed = shape.safeParse(value);
   if (!parsed.success) {
-    throw new DomainError("settings.invalid", { key, problem: parsed.error.issues.map((i) => i.message).join("; ") });
+    throw new DomainError("settings.invalid", {
+      key,
+      problem: parsed.error.issues.map((i) => i.message).join("; "),
+    });
   }
   const before = await db.setting.findUnique({ where: { key } });
   await db.setting.upsert({
@@ -82,6 +87,13 @@ export async function writeSetting<K extends SettingKey>(
     create: { key, value: parsed.data as never, updatedById: actor },
     update: { value: parsed.data as never, updatedById: actor },
   });
-  await audit(db, { actor, action: "settings.write", entityType: "Setting", entityId: key, before: before?.value, after: parsed.data });
+  await audit(db, {
+    actor,
+    action: "settings.write",
+    entityType: "Setting",
+    entityId: key,
+    before: before?.value,
+    after: parsed.data,
+  });
   return parsed.data as Settings[K];
 }

@@ -1,0 +1,1205 @@
+/**
+ * Logging work: the use-cases behind `/log` and its modal, list, edit, delete, undo and evidence. Each
+ * takes the database, the acting person (resolved from the Slack user), validated input and the clock and
+ * zone; checks ownership and the sheet's state and writes the change with its audit rows in one
+ * transaction (the common `/log` path in one SQL statement). Amounts are integer hundredths of a point.
+ *
+ * Rules:
+ * - A work date may be today or earlier, but not before the first day of the previous month; its month's
+ *   sheet must be OPEN or RETURNED (SUBMITTED, APPROVED, LOCKED → sheet.locked). The first line of a month
+ *   creates the sheet (OPEN).
+ * - An entry keeps the points of the item's version in force for the work date's month.
+ * - Plausibility: a day above `plausibleDailyPoints` (settings, default 480 points), or a line identical
+ *   to one logged within the last minute (same item, date, count and note), is not written: logWork answers
+ *   { status: "confirm" } and the caller re-sends with confirm: true.
+ * - A person only ever sees and changes their own lines; someone else's id answers entry.notFound (audited
+ *   REFUSED), exactly like an id that does not exist.
+ * - Evidence: a required document (ItemEvidence) counts as provided once ticked (CHECKLIST), or once a link
+ *   or file is attached naming it (documentId). Links and files without a documentId are kept as general
+ *   material and shown in the count, but tick nothing.
+ * - Retried calls are harmless: deleting a deleted line, ticking a ticked document, attaching the same link
+ *   or file again change nothing and answer as the first call did; the same temporary task within a minute
+ *   answers the recorded one (repeated: true); a repeated /log line asks to confirm (duplicate).
+ *
+ * DomainError codes (i18n keys under "errors.") and params:
+ *   auth.inactive          { user }                 the actor is deactivated
+ *   auth.forbidden         { roles }                listLines for another person (audited REFUSED)
+ *   log.badDate            { value }                work date is not a real date
+ *   log.futureDate         { date, today }          work date after today (in the configured zone)
+ *   log.dateTooOld         { date, earliest }       work date before the first day of the previous month
+ *   log.badMonth           { value }                a month argument that is not YYYY-MM
+ *   log.countRange         { value, max }           count not a whole number in 1…10000
+ *   log.noteTooLong        { length, max }          note over 500 characters
+ *   item.notFound          { itemId }               no such item
+ *   item.inactive          { code, name, nameEn }   the item is retired
+ *   item.noPoints          { code, name, nameEn, month }  no point version in force for the month
+ *   sheet.locked           { month, state }         the month's sheet is SUBMITTED / APPROVED / LOCKED
+ *                                                   (audited REFUSED)
+ *   entry.notFound         { entryId }              no such line, or not the actor's (audited REFUSED)
+ *   entry.deleted          { entryId }              editing or attaching to a line already deleted
+ *   entry.monthChange      { from, to }             updateLine moving a line to another month (delete and
+ *                                                   log it again instead)
+ *   undo.nothing           {}                       no active line or unpriced temporary task in an open or
+ *                                                   returned sheet
+ *   temp.badMinutes        { value, max }           minutes not a whole number in 1…1440
+ *   temp.noDescription     {}                       empty description
+ *   temp.descriptionTooLong { length, max }         description over 500 characters
+ *   temp.similarUnknown    { itemId }               the named similar item does not exist or is retired
+ *   temp.notFound          { taskId }               no such temporary task, or not the actor's (audited)
+ *   temp.priced            { taskId }               deleting a task the group has already priced
+ *   evidence.tooMany       { max }                  more than 20 links + files + ticks in one call
+ *   evidence.badLink       { link }                 not an http(s) URL (or longer than 2000 characters)
+ *   evidence.badFile       { id }                   not a Slack file id
+ *   evidence.unknownDocument { id }                 a ticked/named document the item does not require
+ */
+import { randomBytes } from "node:crypto";
+import type { Db, Tx } from "../db/client.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { EntrySource, SheetState } from "../generated/prisma/enums.js";
+import { type Clock, isDate, isMonth, monthOf, previousMonth, todayIn } from "../util/time.js";
+import { audit } from "./audit.js";
+import type { CatalogEvidence } from "./catalog.js";
+import {
+  cleanText,
+  MAX_COUNT,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NOTE_LENGTH,
+  MAX_TEMP_MINUTES,
+} from "./command-parse.js";
+import { DomainError } from "./errors.js";
+import type { Actor } from "./people.js";
+
+export interface Deps {
+  clock: Clock;
+  timeZone: string;
+  /** points (not hundredths) a day may reach before logWork asks to confirm; default: the setting (480) */
+  plausibleDailyPoints?: number;
+}
+
+export interface EvidenceInput {
+  links?: string[];
+  /** Slack files; documentId names the required document (ItemEvidence id) the file is */
+  files?: { id: string; name?: string; documentId?: string }[];
+  /** ItemEvidence ids ticked in the checklist */
+  checked?: string[];
+}
+
+export interface LogWorkInput {
+  itemId: string;
+  count: number;
+  workDate: string;
+  note?: string | null;
+  evidence?: EvidenceInput;
+  /** true after the person confirmed a plausibility question */
+  confirm?: boolean;
+  /** where the line came from (default SLACK) */
+  source?: EntrySource;
+}
+
+export interface LoggedEntry {
+  id: string;
+  workDate: string;
+  month: string;
+  count: number;
+  itemId: string;
+  itemCode: string;
+  itemName: string;
+  itemNameEn: string;
+  unit: string;
+  note: string | null;
+  pointsPerUnit: number;
+  subtotal: number;
+}
+
+export type LogWorkResult =
+  | {
+      status: "logged";
+      entry: LoggedEntry;
+      /** the day's total including this line (hundredths) */
+      dayTotal: number;
+      /** the month's total including this line: active lines + priced temporary tasks (hundredths) */
+      monthTotal: number;
+      /** active lines in the month, this one included */
+      monthLines: number;
+      /** required documents not yet ticked or attached */
+      evidenceMissing: CatalogEvidence[];
+      /** true when this line created the month's sheet */
+      sheetCreated: boolean;
+    }
+  | {
+      status: "confirm";
+      /** "duplicate" wins when both apply; `reasons` lists both */
+      reason: "dayOver" | "duplicate";
+      reasons: ("dayOver" | "duplicate")[];
+      /** the day's total if this line were recorded (hundredths) */
+      dayTotal: number;
+      /** the day's total now, without this line */
+      currentDayTotal: number;
+      /** the plausible daily total (hundredths) */
+      limit: number;
+      /** the identical line logged within the last minute */
+      duplicateOf?: string;
+      item: { id: string; code: string; name: string; nameEn: string; unit: string };
+      pointsPerUnit: number;
+      subtotal: number;
+      /** re-send this with confirm: true */
+      input: LogWorkInput;
+    };
+
+export interface Line {
+  id: string;
+  workDate: string;
+  month: string;
+  itemId: string;
+  itemCode: string;
+  itemName: string;
+  itemNameEn: string;
+  unit: string;
+  count: number;
+  /** the count as logged, when a chief adjusted it */
+  originalCount: number | null;
+  adjustReason: string | null;
+  pointsPerUnit: number;
+  subtotal: number;
+  note: string | null;
+  status: "ACTIVE" | "DELETED";
+  evidenceMissing: CatalogEvidence[];
+  /** links, files and ticks attached */
+  evidenceCount: number;
+  /** the sheet is open or returned and the line active */
+  editable: boolean;
+  createdAt: Date;
+}
+
+export interface TempTaskView {
+  id: string;
+  workDate: string;
+  month: string;
+  minutes: number;
+  description: string;
+  status: "AWAITING_PRICING" | "PRICED" | "DELETED";
+  /** hundredths when priced, else null (counts 0) */
+  points: number | null;
+  similarItem: { id: string; code: string; name: string; nameEn: string } | null;
+  editable: boolean;
+  createdAt: Date;
+}
+
+export interface SheetInfo {
+  id: string;
+  state: SheetState;
+  late: boolean;
+  submittedAt: Date | null;
+  version: number;
+  reviewerId: string | null;
+  returnReason: string | null;
+}
+
+export const OPEN_STATES: readonly SheetState[] = ["OPEN", "RETURNED"];
+export const MAX_EVIDENCE_PER_CALL = 20;
+const MAX_LINK_LENGTH = 2000;
+
+export function isOpenState(state: SheetState | string): boolean {
+  return state === "OPEN" || state === "RETURNED";
+}
+
+// ───────────────────────────── small helpers ─────────────────────────────
+
+let idCounter = Math.floor(Math.random() * 1_679_616);
+
+/** A collision-resistant id shaped like Prisma's cuid (25 characters, starting with "c"). */
+export function newId(): string {
+  idCounter = (idCounter + 1) % 1_679_616;
+  const time = Date.now().toString(36).padStart(8, "0").slice(-8);
+  const counter = idCounter.toString(36).padStart(4, "0");
+  const rand = BigInt(`0x${randomBytes(8).toString("hex")}`)
+    .toString(36)
+    .padStart(12, "0")
+    .slice(-12);
+  return `c${time}${counter}${rand}`;
+}
+
+export function requireActive(actor: Actor): void {
+  if (!actor.active) throw new DomainError("auth.inactive", { user: actor.slackUserId });
+}
+
+export function today(deps: { clock: Clock; timeZone: string }): string {
+  return todayIn(deps.timeZone, deps.clock());
+}
+
+/** The work date checked against today: real, not in the future, not before last month. Returns its month. */
+export function checkWorkDate(workDate: string, todayDate: string): string {
+  if (typeof workDate !== "string" || !isDate(workDate))
+    throw new DomainError("log.badDate", { value: workDate });
+  if (workDate > todayDate) throw new DomainError("log.futureDate", { date: workDate, today: todayDate });
+  const earliest = `${previousMonth(monthOf(todayDate))}-01`;
+  if (workDate < earliest) throw new DomainError("log.dateTooOld", { date: workDate, earliest });
+  return monthOf(workDate);
+}
+
+export function checkMonth(month: string): void {
+  if (typeof month !== "string" || !isMonth(month)) throw new DomainError("log.badMonth", { value: month });
+}
+
+function checkCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
+    throw new DomainError("log.countRange", { value: String(count), max: MAX_COUNT });
+  }
+}
+
+function cleanNote(note: string | null | undefined): string | null {
+  if (note === null || note === undefined) return null;
+  const n = cleanText(String(note));
+  if (n.length > MAX_NOTE_LENGTH)
+    throw new DomainError("log.noteTooLong", { length: n.length, max: MAX_NOTE_LENGTH });
+  return n || null;
+}
+
+interface CleanEvidence {
+  links: string[];
+  files: { id: string; name: string | null; documentId: string | null }[];
+  checked: string[];
+}
+
+/** Shape checks that need no database (the documents are checked against the item later). */
+function cleanEvidence(ev: EvidenceInput | undefined): CleanEvidence | null {
+  if (!ev) return null;
+  const links = (ev.links ?? []).map((raw) => {
+    let url = cleanText(String(raw));
+    const slackLink = /^<(https?:\/\/[^|>]+)(?:\|[^>]*)?>$/.exec(url);
+    if (slackLink) url = slackLink[1]!;
+    if (url.length > MAX_LINK_LENGTH || !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(url)) {
+      throw new DomainError("evidence.badLink", { link: url.slice(0, 100) });
+    }
+    return url;
+  });
+  const files = (ev.files ?? []).map((f) => {
+    const id = String(f?.id ?? "");
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new DomainError("evidence.badFile", { id: id.slice(0, 64) });
+    const name = f.name ? cleanText(String(f.name)).slice(0, 255) || null : null;
+    return { id, name, documentId: f.documentId ? String(f.documentId) : null };
+  });
+  const checked = [...new Set((ev.checked ?? []).map(String))];
+  if (links.length + files.length + checked.length > MAX_EVIDENCE_PER_CALL) {
+    throw new DomainError("evidence.tooMany", { max: MAX_EVIDENCE_PER_CALL });
+  }
+  const dedupedFiles = [...new Map(files.map((f) => [f.id, f])).values()];
+  return { links: [...new Set(links)], files: dedupedFiles, checked };
+}
+
+function hasEvidence(ev: CleanEvidence | null): ev is CleanEvidence {
+  return !!ev && ev.links.length + ev.files.length + ev.checked.length > 0;
+}
+
+/** Required documents not covered by the attached evidence. */
+export function evidenceMissingOf(
+  required: CatalogEvidence[],
+  attached: { itemEvidenceId: string | null }[],
+): CatalogEvidence[] {
+  const have = new Set(attached.map((a) => a.itemEvidenceId).filter((x): x is string => !!x));
+  return required.filter((r) => !have.has(r.id));
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * Writes a REFUSED audit row for refusals worth keeping (someone else's ids, locked sheets), outside the
+ * refused transaction, then rethrows.
+ */
+const AUDITED_REFUSALS = new Set(["entry.notFound", "temp.notFound", "sheet.locked", "auth.forbidden"]);
+
+export async function auditRefusals<T>(
+  db: Db,
+  actor: Actor,
+  what: { action: string; entityType: string; entityId?: string | null },
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DomainError && AUDITED_REFUSALS.has(e.code)) {
+      await audit(db, {
+        actor: actor.slackUserId,
+        action: what.action,
+        entityType: what.entityType,
+        entityId: what.entityId ?? null,
+        outcome: "REFUSED",
+        reason: e.code,
+        after: { personId: actor.personId, ...e.params },
+      }).catch(() => {});
+    }
+    throw e;
+  }
+}
+
+/**
+ * The person's sheet for a month, created OPEN when missing, and locked (FOR UPDATE semantics through
+ * ON CONFLICT DO UPDATE) until the transaction ends, so a concurrent submit cannot slip between the state
+ * check and the write. Writes the sheet.create audit row when it creates one.
+ */
+export async function lockSheet(
+  tx: Tx,
+  actor: Actor,
+  month: string,
+  now: Date,
+): Promise<{ id: string; state: SheetState; created: boolean }> {
+  const rows = await tx.$queryRaw<{ id: string; state: SheetState; created: boolean }[]>`
+    INSERT INTO "Sheet" (id, "personId", month, state, version, "categoryCode", "createdAt", "updatedAt")
+    SELECT ${newId()}, p.id, ${month}::varchar, 'OPEN', 0,
+      COALESCE((SELECT pmc."categoryCode" FROM "PersonMonthCategory" pmc
+                WHERE pmc."personId" = p.id AND pmc.month = ${month}::varchar), p."categoryCode"),
+      ${now.toISOString()}::timestamp(3), ${now.toISOString()}::timestamp(3)
+    FROM "Person" p WHERE p.id = ${actor.personId}
+    ON CONFLICT ("personId", month) DO UPDATE SET state = "Sheet".state
+    RETURNING id, state::text AS state, (xmax = 0) AS created`;
+  const row = rows[0];
+  if (!row) throw new Error(`person ${actor.personId} missing`);
+  if (row.created) {
+    await audit(tx, {
+      actor: actor.slackUserId,
+      action: "sheet.create",
+      entityType: "Sheet",
+      entityId: row.id,
+      after: { personId: actor.personId, month, state: "OPEN" },
+    });
+  }
+  return row;
+}
+
+/** Locks an existing sheet row for the rest of the transaction and returns its current state. */
+async function lockExistingSheet(tx: Tx, sheetId: string): Promise<SheetState> {
+  const rows = await tx.$queryRaw<{ state: SheetState }[]>`
+    SELECT state::text AS state FROM "Sheet" WHERE id = ${sheetId} FOR UPDATE`;
+  return rows[0]!.state;
+}
+
+/** The person's totals: the day's active lines, the month's active lines + priced temporary tasks. */
+export async function totals(
+  db: Db | Tx,
+  personId: string,
+  month: string,
+  workDate?: string,
+): Promise<{ dayTotal: number; monthTotal: number; monthLines: number }> {
+  const rows = await db.$queryRaw<{ day: unknown; month: unknown; lines: unknown; temp: unknown }[]>`
+    SELECT
+      COALESCE(SUM(e."pointsPerUnit"::bigint * e.count) FILTER (WHERE e."workDate" = ${workDate ?? ""}), 0) AS day,
+      COALESCE(SUM(e."pointsPerUnit"::bigint * e.count), 0) AS month,
+      count(e.id) AS lines,
+      (SELECT COALESCE(SUM(t.points), 0) FROM "TempTask" t
+        WHERE t."personId" = ${personId} AND t.month = ${month}::varchar AND t.status = 'PRICED') AS temp
+    FROM "Entry" e
+    WHERE e."personId" = ${personId} AND e.month = ${month}::varchar AND e.status = 'ACTIVE'`;
+  const r = rows[0]!;
+  return { dayTotal: num(r.day), monthTotal: num(r.month) + num(r.temp), monthLines: num(r.lines) };
+}
+
+// ───────────────────────────── logWork ─────────────────────────────
+
+interface FastRow {
+  item_code: string;
+  item_name: string;
+  item_name_en: string;
+  item_unit: string;
+  item_active: boolean;
+  ver_id: string | null;
+  ver_points: number | null;
+  cur_state: string | null;
+  day_total: unknown;
+  day_limit: unknown;
+  dup_id: string | null;
+  entry_id: string | null;
+  sheet_id: string | null;
+  sheet_state: string | null;
+  sheet_created: boolean | null;
+  month_total: unknown;
+  month_lines: unknown;
+  temp_total: unknown;
+  evidence: CatalogEvidence[] | null;
+}
+
+/**
+ * One statement: reads the item, its version in force, the sheet's state, the day's and month's totals
+ * and any identical line of the last minute; when every check passes, creates (or locks) the sheet,
+ * inserts the entry and its audit rows. A failed check writes nothing.
+ */
+function logStatement(db: Db | Tx, p: LogParams): Promise<FastRow[]> {
+  return db.$queryRaw<FastRow[]>(logStatementSql(p));
+}
+
+interface LogParams {
+  actor: Actor;
+  itemId: string;
+  month: string;
+  workDate: string;
+  count: number;
+  note: string | null;
+  now: Date;
+  confirm: boolean;
+  limitPoints: number | null;
+  source: EntrySource;
+  entryId: string;
+  sheetId: string;
+}
+
+/** The SQL of logStatement (exported for EXPLAIN in benchmarks). */
+export function logStatementSql(p: LogParams): Prisma.Sql {
+  const now = p.now.toISOString();
+  const person = p.actor.personId;
+  return Prisma.sql`
+WITH
+chk AS (
+  SELECT w.code AS item_code, w.name AS item_name, w."nameEn" AS item_name_en, w.unit AS item_unit,
+    w.active AS item_active, v.id AS ver_id, v.points AS ver_points, s.state::text AS cur_state,
+    m.day AS day_total, m.total AS month_total, m.lines AS month_lines, m.dup AS dup_id,
+    COALESCE(${p.limitPoints}::int,
+      (SELECT CASE WHEN jsonb_typeof(st.value) = 'number' THEN floor((st.value #>> '{}')::numeric)::int END
+       FROM "Setting" st WHERE st.key = 'plausibleDailyPoints'),
+      480)::bigint * 100 AS day_limit
+  FROM "WorkItem" w
+  LEFT JOIN LATERAL (
+    SELECT v.id, v.points FROM "ItemPointVersion" v
+    WHERE v."itemId" = w.id AND v."effectiveMonth" <= ${p.month}::varchar
+    ORDER BY v."effectiveMonth" DESC LIMIT 1
+  ) v ON true
+  LEFT JOIN "Sheet" s ON s."personId" = ${person} AND s.month = ${p.month}::varchar
+  CROSS JOIN (
+    SELECT
+      COALESCE(SUM(e."pointsPerUnit"::bigint * e.count), 0)::bigint AS total,
+      COALESCE(SUM(e."pointsPerUnit"::bigint * e.count) FILTER (WHERE e."workDate" = ${p.workDate}::varchar), 0)::bigint AS day,
+      count(*)::int AS lines,
+      max(e.id) FILTER (
+        WHERE e."itemId" = ${p.itemId} AND e."workDate" = ${p.workDate}::varchar AND e.count = ${p.count}::int
+          AND e.note IS NOT DISTINCT FROM ${p.note}::text
+          AND e."createdAt" > ${now}::timestamp(3) - interval '1 minute') AS dup
+    FROM "Entry" e
+    WHERE e."personId" = ${person} AND e.month = ${p.month}::varchar AND e.status = 'ACTIVE'
+  ) m
+  WHERE w.id = ${p.itemId}
+),
+ok AS (
+  SELECT ver_id, ver_points FROM chk
+  WHERE item_active AND ver_id IS NOT NULL
+    AND (cur_state IS NULL OR cur_state IN ('OPEN', 'RETURNED'))
+    AND (${p.confirm}::boolean
+         OR (dup_id IS NULL AND day_total + ver_points::bigint * ${p.count}::int <= day_limit))
+),
+sheet AS (
+  INSERT INTO "Sheet" (id, "personId", month, state, version, "categoryCode", "createdAt", "updatedAt")
+  SELECT ${p.sheetId}, pe.id, ${p.month}::varchar, 'OPEN', 0,
+    COALESCE((SELECT pmc."categoryCode" FROM "PersonMonthCategory" pmc
+              WHERE pmc."personId" = pe.id AND pmc.month = ${p.month}::varchar), pe."categoryCode"),
+    ${now}::timestamp(3), ${now}::timestamp(3)
+  FROM ok, "Person" pe WHERE pe.id = ${person}
+  ON CONFLICT ("personId", month) DO UPDATE SET state = "Sheet".state
+  RETURNING id, state::text AS state, (xmax = 0) AS created
+),
+entry AS (
+  INSERT INTO "Entry" (id, "personId", "sheetId", month, "workDate", "itemId", "pointVersionId", "pointsPerUnit",
+                       count, note, status, source, "createdAt", "updatedAt")
+  SELECT ${p.entryId}, ${person}, sheet.id, ${p.month}::varchar, ${p.workDate}::varchar, ${p.itemId}, ok.ver_id,
+         ok.ver_points, ${p.count}::int, ${p.note}::text, 'ACTIVE', ${p.source}::"EntrySource",
+         ${now}::timestamp(3), ${now}::timestamp(3)
+  FROM sheet, ok WHERE sheet.state IN ('OPEN', 'RETURNED')
+  RETURNING id, "sheetId", "pointVersionId", "pointsPerUnit"
+),
+audits AS (
+  INSERT INTO "AuditLog" (actor, action, "entityType", "entityId", outcome, after)
+  SELECT ${p.actor.slackUserId}, 'sheet.create', 'Sheet', sheet.id, 'OK',
+         jsonb_build_object('personId', ${person}::text, 'month', ${p.month}::text, 'state', 'OPEN')
+  FROM sheet, entry WHERE sheet.created
+  UNION ALL
+  SELECT ${p.actor.slackUserId}, 'entry.create', 'Entry', entry.id, 'OK',
+         jsonb_build_object('personId', ${person}::text, 'sheetId', entry."sheetId", 'itemId', ${p.itemId}::text,
+           'workDate', ${p.workDate}::text, 'count', ${p.count}::int, 'note', ${p.note}::text,
+           'pointVersionId', entry."pointVersionId", 'pointsPerUnit', entry."pointsPerUnit",
+           'confirmed', ${p.confirm}::boolean, 'source', ${p.source}::text)
+  FROM entry
+)
+SELECT chk.*,
+  entry.id AS entry_id, sheet.id AS sheet_id, sheet.state AS sheet_state, sheet.created AS sheet_created,
+  (SELECT COALESCE(SUM(t.points), 0)::bigint FROM "TempTask" t
+    WHERE t."personId" = ${person} AND t.month = ${p.month}::varchar AND t.status = 'PRICED') AS temp_total,
+  (SELECT json_agg(json_build_object('id', ie.id, 'name', ie.name, 'nameEn', ie."nameEn")
+                   ORDER BY ie."sortOrder", ie.name)
+   FROM "ItemEvidence" ie WHERE ie."itemId" = ${p.itemId}) AS evidence
+FROM chk LEFT JOIN sheet ON true LEFT JOIN entry ON true`;
+}
+
+/**
+ * Records a line of work. The common path (no evidence) is one database round trip. Refusals write
+ * nothing (sheet.locked writes only its REFUSED audit row).
+ */
+export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkInput): Promise<LogWorkResult> {
+  requireActive(actor);
+  const todayDate = today(deps);
+  const month = checkWorkDate(input.workDate, todayDate);
+  checkCount(input.count);
+  const note = cleanNote(input.note);
+  const evidence = cleanEvidence(input.evidence);
+  if (typeof input.itemId !== "string" || !input.itemId) {
+    throw new DomainError("item.notFound", { itemId: String(input.itemId ?? "") });
+  }
+  const params = {
+    actor,
+    itemId: input.itemId,
+    month,
+    workDate: input.workDate,
+    count: input.count,
+    note,
+    now: deps.clock(),
+    confirm: input.confirm === true,
+    limitPoints: deps.plausibleDailyPoints ?? null,
+    source: input.source ?? "SLACK",
+    entryId: newId(),
+    sheetId: newId(),
+  };
+
+  return auditRefusals(db, actor, { action: "entry.create", entityType: "Entry" }, async () => {
+    if (!hasEvidence(evidence)) {
+      const rows = await logStatement(db, params);
+      return interpret(rows[0], params, input);
+    }
+    return db.$transaction(async (tx) => {
+      const rows = await logStatement(tx, params);
+      const row = rows[0];
+      const result = interpret(row, params, input);
+      const required = row?.evidence ?? [];
+      checkDocuments(required, evidence);
+      if (result.status !== "logged") return result;
+      await addEvidence(tx, actor, result.entry.id, required, evidence, []);
+      const attached = await tx.entryEvidence.findMany({
+        where: { entryId: result.entry.id },
+        select: { itemEvidenceId: true },
+      });
+      return { ...result, evidenceMissing: evidenceMissingOf(required, attached) };
+    });
+  });
+}
+
+function interpret(row: FastRow | undefined, p: LogParams, input: LogWorkInput): LogWorkResult {
+  if (!row) throw new DomainError("item.notFound", { itemId: p.itemId });
+  const item = { code: row.item_code, name: row.item_name, nameEn: row.item_name_en, unit: row.item_unit };
+  if (!row.item_active)
+    throw new DomainError("item.inactive", { code: item.code, name: item.name, nameEn: item.nameEn });
+  if (row.ver_id === null) {
+    throw new DomainError("item.noPoints", {
+      code: item.code,
+      name: item.name,
+      nameEn: item.nameEn,
+      month: p.month,
+    });
+  }
+  const state = row.sheet_state ?? row.cur_state;
+  if (state !== null && !isOpenState(state)) throw new DomainError("sheet.locked", { month: p.month, state });
+  const pointsPerUnit = num(row.ver_points);
+  const subtotal = pointsPerUnit * p.count;
+  const currentDay = num(row.day_total);
+  if (row.entry_id === null) {
+    const limit = num(row.day_limit);
+    const reasons: ("dayOver" | "duplicate")[] = [];
+    if (row.dup_id) reasons.push("duplicate");
+    if (currentDay + subtotal > limit) reasons.push("dayOver");
+    if (!reasons.length) throw new Error("logWork: entry not written and no reason found");
+    const out: LogWorkResult = {
+      status: "confirm",
+      reason: reasons[0]!,
+      reasons,
+      dayTotal: currentDay + subtotal,
+      currentDayTotal: currentDay,
+      limit,
+      item: { id: p.itemId, ...item },
+      pointsPerUnit,
+      subtotal,
+      input: { ...input, note: p.note, confirm: true },
+    };
+    if (row.dup_id) out.duplicateOf = row.dup_id;
+    return out;
+  }
+  return {
+    status: "logged",
+    entry: {
+      id: row.entry_id,
+      workDate: p.workDate,
+      month: p.month,
+      count: p.count,
+      itemId: p.itemId,
+      itemCode: item.code,
+      itemName: item.name,
+      itemNameEn: item.nameEn,
+      unit: item.unit,
+      note: p.note,
+      pointsPerUnit,
+      subtotal,
+    },
+    dayTotal: currentDay + subtotal,
+    monthTotal: num(row.month_total) + subtotal + num(row.temp_total),
+    monthLines: num(row.month_lines) + 1,
+    evidenceMissing: row.evidence ?? [],
+    sheetCreated: row.sheet_created === true,
+  };
+}
+
+/** Every ticked or named document must be one the item requires (evidence.unknownDocument). */
+function checkDocuments(required: CatalogEvidence[], ev: CleanEvidence): void {
+  const requiredIds = new Set(required.map((r) => r.id));
+  for (const id of [...ev.checked, ...ev.files.map((f) => f.documentId).filter((x): x is string => !!x)]) {
+    if (!requiredIds.has(id)) throw new DomainError("evidence.unknownDocument", { id });
+  }
+}
+
+/**
+ * Adds evidence rows not already present (same link, same file, same tick → nothing new). Throws
+ * evidence.unknownDocument for a document the item does not require. Returns how many rows it added.
+ */
+async function addEvidence(
+  tx: Tx,
+  actor: Actor,
+  entryId: string,
+  required: CatalogEvidence[],
+  ev: CleanEvidence,
+  existing: { kind: string; url: string | null; slackFileId: string | null; itemEvidenceId: string | null }[],
+  opts: { replaceChecklist?: boolean } = {},
+): Promise<number> {
+  checkDocuments(required, ev);
+  const data: Prisma.EntryEvidenceCreateManyInput[] = [];
+  const hasLink = new Set(existing.filter((e) => e.kind === "LINK").map((e) => e.url));
+  const hasFile = new Set(existing.filter((e) => e.kind === "FILE").map((e) => e.slackFileId));
+  let ticked = new Set(existing.filter((e) => e.kind === "CHECKLIST").map((e) => e.itemEvidenceId));
+  let removed = 0;
+  if (opts.replaceChecklist) {
+    const drop = [...ticked].filter((id): id is string => !!id && !ev.checked.includes(id));
+    if (drop.length) {
+      removed = (
+        await tx.entryEvidence.deleteMany({
+          where: { entryId, kind: "CHECKLIST", itemEvidenceId: { in: drop } },
+        })
+      ).count;
+      ticked = new Set([...ticked].filter((id) => !drop.includes(id as string)));
+    }
+  }
+  for (const url of ev.links) {
+    if (!hasLink.has(url)) data.push({ entryId, kind: "LINK", url });
+  }
+  for (const f of ev.files) {
+    if (!hasFile.has(f.id)) {
+      data.push({ entryId, kind: "FILE", slackFileId: f.id, label: f.name, itemEvidenceId: f.documentId });
+    }
+  }
+  for (const id of ev.checked) {
+    if (!ticked.has(id)) data.push({ entryId, kind: "CHECKLIST", itemEvidenceId: id });
+  }
+  if (data.length) await tx.entryEvidence.createMany({ data });
+  if (data.length || removed) {
+    await audit(tx, {
+      actor: actor.slackUserId,
+      action: "entry.evidence",
+      entityType: "Entry",
+      entityId: entryId,
+      after: {
+        added: data.map((d) => ({
+          kind: d.kind,
+          url: d.url,
+          file: d.slackFileId,
+          document: d.itemEvidenceId,
+        })),
+        unticked: removed,
+      },
+    });
+  }
+  return data.length + removed;
+}
+
+// ───────────────────────────── temporary tasks ─────────────────────────────
+
+export async function logTempTask(
+  db: Db,
+  deps: Deps,
+  actor: Actor,
+  input: { minutes: number; description: string; workDate?: string; similarItemId?: string | null },
+): Promise<TempTaskView & { repeated: boolean }> {
+  requireActive(actor);
+  const todayDate = today(deps);
+  const workDate = input.workDate ?? todayDate;
+  const month = checkWorkDate(workDate, todayDate);
+  if (!Number.isInteger(input.minutes) || input.minutes < 1 || input.minutes > MAX_TEMP_MINUTES) {
+    throw new DomainError("temp.badMinutes", { value: String(input.minutes), max: MAX_TEMP_MINUTES });
+  }
+  const description = cleanText(String(input.description ?? ""));
+  if (!description) throw new DomainError("temp.noDescription", {});
+  if (description.length > MAX_DESCRIPTION_LENGTH) {
+    throw new DomainError("temp.descriptionTooLong", {
+      length: description.length,
+      max: MAX_DESCRIPTION_LENGTH,
+    });
+  }
+  const now = deps.clock();
+  return auditRefusals(db, actor, { action: "temp.create", entityType: "TempTask" }, () =>
+    db.$transaction(async (tx) => {
+      let similar: TempTaskView["similarItem"] = null;
+      if (input.similarItemId) {
+        const it = await tx.workItem.findUnique({
+          where: { id: input.similarItemId },
+          select: { id: true, code: true, name: true, nameEn: true, active: true },
+        });
+        if (!it?.active) throw new DomainError("temp.similarUnknown", { itemId: input.similarItemId });
+        similar = { id: it.id, code: it.code, name: it.name, nameEn: it.nameEn };
+      }
+      const sheet = await lockSheet(tx, actor, month, now);
+      if (!isOpenState(sheet.state)) throw new DomainError("sheet.locked", { month, state: sheet.state });
+      // a retry or double submit within a minute answers the task already recorded
+      const same = await tx.tempTask.findFirst({
+        where: {
+          sheetId: sheet.id,
+          workDate,
+          minutes: input.minutes,
+          description,
+          similarItemId: similar?.id ?? null,
+          status: "AWAITING_PRICING",
+          createdAt: { gt: new Date(now.getTime() - 60_000) },
+        },
+        orderBy: { createdAt: "desc" },
+      });
+      if (same) return { ...(await tempViews(tx, [same], sheet.state))[0]!, repeated: true };
+      const t = await tx.tempTask.create({
+        data: {
+          id: newId(),
+          personId: actor.personId,
+          sheetId: sheet.id,
+          month,
+          workDate,
+          minutes: input.minutes,
+          description,
+          similarItemId: similar?.id ?? null,
+          createdAt: now,
+        },
+      });
+      await audit(tx, {
+        actor: actor.slackUserId,
+        action: "temp.create",
+        entityType: "TempTask",
+        entityId: t.id,
+        after: {
+          personId: actor.personId,
+          sheetId: sheet.id,
+          workDate,
+          minutes: t.minutes,
+          description,
+          similarItemId: t.similarItemId,
+        },
+      });
+      return {
+        id: t.id,
+        workDate,
+        month,
+        minutes: t.minutes,
+        description,
+        status: t.status,
+        points: null,
+        similarItem: similar,
+        editable: true,
+        createdAt: t.createdAt,
+        repeated: false,
+      };
+    }),
+  );
+}
+
+/** Soft-deletes the actor's own unpriced temporary task in an open or returned sheet; repeats are no-ops. */
+export async function deleteTempTask(
+  db: Db,
+  _deps: Deps,
+  actor: Actor,
+  taskId: string,
+): Promise<{ removed: TempTaskView; alreadyDeleted: boolean }> {
+  requireActive(actor);
+  return auditRefusals(db, actor, { action: "temp.delete", entityType: "TempTask", entityId: taskId }, () =>
+    db.$transaction(async (tx) => {
+      const t = await tx.tempTask.findUnique({ where: { id: String(taskId) } });
+      if (!t || t.personId !== actor.personId) throw new DomainError("temp.notFound", { taskId });
+      if (t.status === "DELETED") {
+        return { removed: (await tempViews(tx, [t], null))[0]!, alreadyDeleted: true };
+      }
+      if (t.status === "PRICED") throw new DomainError("temp.priced", { taskId });
+      const state = await lockExistingSheet(tx, t.sheetId);
+      if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: t.month, state });
+      const upd = await tx.tempTask.update({ where: { id: t.id }, data: { status: "DELETED" } });
+      await audit(tx, {
+        actor: actor.slackUserId,
+        action: "temp.delete",
+        entityType: "TempTask",
+        entityId: t.id,
+        before: { status: t.status },
+        after: { status: "DELETED" },
+      });
+      return { removed: (await tempViews(tx, [upd], state))[0]!, alreadyDeleted: false };
+    }),
+  );
+}
+
+type TempRow = {
+  id: string;
+  workDate: string;
+  month: string;
+  minutes: number;
+  description: string;
+  status: "AWAITING_PRICING" | "PRICED" | "DELETED";
+  points: number | null;
+  similarItemId: string | null;
+  createdAt: Date;
+};
+
+export async function tempViews(
+  db: Db | Tx,
+  rows: TempRow[],
+  sheetState: SheetState | null,
+): Promise<TempTaskView[]> {
+  const ids = [...new Set(rows.map((r) => r.similarItemId).filter((x): x is string => !!x))];
+  const items = ids.length
+    ? await db.workItem.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, code: true, name: true, nameEn: true },
+      })
+    : [];
+  const byId = new Map(items.map((i) => [i.id, i]));
+  return rows.map((t) => ({
+    id: t.id,
+    workDate: t.workDate,
+    month: t.month,
+    minutes: t.minutes,
+    description: t.description,
+    status: t.status,
+    points: t.status === "PRICED" ? t.points : null,
+    similarItem: (t.similarItemId && byId.get(t.similarItemId)) || null,
+    editable: t.status === "AWAITING_PRICING" && sheetState !== null && isOpenState(sheetState),
+    createdAt: t.createdAt,
+  }));
+}
+
+// ───────────────────────────── lines: list, edit, delete, undo, evidence ─────────────────────────────
+
+const LINE_INCLUDE = {
+  item: {
+    select: {
+      code: true,
+      name: true,
+      nameEn: true,
+      unit: true,
+      evidence: {
+        select: { id: true, name: true, nameEn: true },
+        orderBy: [{ sortOrder: "asc" }, { name: "asc" }],
+      },
+    },
+  },
+  evidence: { select: { id: true, kind: true, url: true, slackFileId: true, itemEvidenceId: true } },
+} satisfies Prisma.EntryInclude;
+
+type EntryWithLine = Prisma.EntryGetPayload<{ include: typeof LINE_INCLUDE }>;
+
+export function toLine(e: EntryWithLine, sheetState: SheetState | null): Line {
+  return {
+    id: e.id,
+    workDate: e.workDate,
+    month: e.month,
+    itemId: e.itemId,
+    itemCode: e.item.code,
+    itemName: e.item.name,
+    itemNameEn: e.item.nameEn,
+    unit: e.item.unit,
+    count: e.count,
+    originalCount: e.originalCount,
+    adjustReason: e.adjustReason,
+    pointsPerUnit: e.pointsPerUnit,
+    subtotal: e.pointsPerUnit * e.count,
+    note: e.note,
+    status: e.status,
+    evidenceMissing: evidenceMissingOf(e.item.evidence, e.evidence),
+    evidenceCount: e.evidence.length,
+    editable: e.status === "ACTIVE" && sheetState !== null && isOpenState(sheetState),
+    createdAt: e.createdAt,
+  };
+}
+
+export interface MonthLines {
+  month: string;
+  sheet: SheetInfo | null;
+  lines: Line[];
+  tempTasks: TempTaskView[];
+  /** active lines + priced temporary tasks (hundredths) */
+  total: number;
+  /** the part of `total` from lines whose required documents are incomplete */
+  incompleteTotal: number;
+  /** lines with a required document missing */
+  evidenceGaps: number;
+}
+
+/** The actor's lines and temporary tasks of a month (active ones), with totals and evidence gaps. */
+export async function listLines(
+  db: Db,
+  _deps: Deps,
+  actor: Actor,
+  month: string,
+  opts: { personId?: string } = {},
+): Promise<MonthLines> {
+  requireActive(actor);
+  checkMonth(month);
+  const personId = opts.personId ?? actor.personId;
+  if (personId !== actor.personId) {
+    // for now only one's own; chiefs' and the group's views come with the review use-cases
+    await auditRefusals(
+      db,
+      actor,
+      { action: "lines.list", entityType: "Person", entityId: personId },
+      async () => {
+        throw new DomainError("auth.forbidden", { roles: "SECTION_CHIEF, ASSESSMENT_GROUP" });
+      },
+    );
+  }
+  return readMonthLines(db, personId, month);
+}
+
+export async function readMonthLines(db: Db | Tx, personId: string, month: string): Promise<MonthLines> {
+  const [sheet, entries, temps] = await Promise.all([
+    db.sheet.findUnique({
+      where: { personId_month: { personId, month } },
+      select: {
+        id: true,
+        state: true,
+        late: true,
+        submittedAt: true,
+        version: true,
+        reviewerId: true,
+        returnReason: true,
+      },
+    }),
+    db.entry.findMany({
+      where: { personId, month, status: "ACTIVE" },
+      include: LINE_INCLUDE,
+      orderBy: [{ workDate: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+    }),
+    db.tempTask.findMany({
+      where: { personId, month, status: { not: "DELETED" } },
+      orderBy: [{ workDate: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+    }),
+  ]);
+  const state = sheet?.state ?? null;
+  const lines = entries.map((e) => toLine(e, state));
+  const tempTasks = await tempViews(db, temps, state);
+  const lineTotal = lines.reduce((s, l) => s + l.subtotal, 0);
+  const incompleteTotal = lines.filter((l) => l.evidenceMissing.length).reduce((s, l) => s + l.subtotal, 0);
+  const tempTotal = tempTasks.reduce((s, t) => s + (t.points ?? 0), 0);
+  return {
+    month,
+    sheet,
+    lines,
+    tempTasks,
+    total: lineTotal + tempTotal,
+    incompleteTotal,
+    evidenceGaps: lines.filter((l) => l.evidenceMissing.length > 0).length,
+  };
+}
+
+/**
+ * The actor's own entry with its sheet row locked for the rest of the transaction. Someone else's entry
+ * and a missing one look the same: entry.notFound.
+ */
+async function ownEntry(
+  tx: Tx,
+  actor: Actor,
+  entryId: string,
+): Promise<{ entry: EntryWithLine; state: SheetState }> {
+  const entry =
+    typeof entryId === "string" && entryId
+      ? await tx.entry.findUnique({ where: { id: entryId }, include: LINE_INCLUDE })
+      : null;
+  if (!entry || entry.personId !== actor.personId) throw new DomainError("entry.notFound", { entryId });
+  const state = await lockExistingSheet(tx, entry.sheetId);
+  return { entry, state };
+}
+
+export interface LinePatch {
+  count?: number;
+  workDate?: string;
+  note?: string | null;
+}
+
+/** Changes the count, date (within the same month) or note of the actor's own line in an open sheet. */
+export async function updateLine(
+  db: Db,
+  deps: Deps,
+  actor: Actor,
+  entryId: string,
+  patch: LinePatch,
+): Promise<{ line: Line; changed: boolean; dayTotal: number; monthTotal: number }> {
+  requireActive(actor);
+  const todayDate = today(deps);
+  if (patch.count !== undefined) checkCount(patch.count);
+  const note = patch.note === undefined ? undefined : cleanNote(patch.note);
+  if (patch.workDate !== undefined) checkWorkDate(patch.workDate, todayDate);
+  return auditRefusals(db, actor, { action: "entry.update", entityType: "Entry", entityId: entryId }, () =>
+    db.$transaction(async (tx) => {
+      const { entry, state } = await ownEntry(tx, actor, entryId);
+      if (entry.status === "DELETED") throw new DomainError("entry.deleted", { entryId });
+      if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: entry.month, state });
+      if (patch.workDate !== undefined && monthOf(patch.workDate) !== entry.month) {
+        throw new DomainError("entry.monthChange", { from: entry.month, to: monthOf(patch.workDate) });
+      }
+      const data: { count?: number; workDate?: string; note?: string | null } = {};
+      if (patch.count !== undefined && patch.count !== entry.count) data.count = patch.count;
+      if (patch.workDate !== undefined && patch.workDate !== entry.workDate) data.workDate = patch.workDate;
+      if (note !== undefined && note !== entry.note) data.note = note;
+      let current = entry;
+      const changed = Object.keys(data).length > 0;
+      if (changed) {
+        current = await tx.entry.update({ where: { id: entry.id }, data, include: LINE_INCLUDE });
+        const before: Record<string, unknown> = {};
+        for (const k of Object.keys(data) as (keyof typeof data)[]) before[k] = entry[k];
+        await audit(tx, {
+          actor: actor.slackUserId,
+          action: "entry.update",
+          entityType: "Entry",
+          entityId: entry.id,
+          before,
+          after: data,
+        });
+      }
+      const t = await totals(tx, actor.personId, current.month, current.workDate);
+      return { line: toLine(current, state), changed, dayTotal: t.dayTotal, monthTotal: t.monthTotal };
+    }),
+  );
+}
+
+/** Soft-deletes the actor's own line in an open sheet. Deleting it again answers alreadyDeleted: true. */
+export async function deleteLine(
+  db: Db,
+  _deps: Deps,
+  actor: Actor,
+  entryId: string,
+): Promise<{ removed: Line; alreadyDeleted: boolean; monthTotal: number }> {
+  requireActive(actor);
+  return auditRefusals(db, actor, { action: "entry.delete", entityType: "Entry", entityId: entryId }, () =>
+    db.$transaction(async (tx) => {
+      const { entry, state } = await ownEntry(tx, actor, entryId);
+      if (entry.status === "DELETED") {
+        const t = await totals(tx, actor.personId, entry.month);
+        return { removed: toLine(entry, state), alreadyDeleted: true, monthTotal: t.monthTotal };
+      }
+      if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: entry.month, state });
+      const removed = await removeEntry(tx, actor, entry, "entry.delete");
+      const t = await totals(tx, actor.personId, entry.month);
+      return { removed: toLine(removed, state), alreadyDeleted: false, monthTotal: t.monthTotal };
+    }),
+  );
+}
+
+async function removeEntry(
+  tx: Tx,
+  actor: Actor,
+  entry: EntryWithLine,
+  action: string,
+): Promise<EntryWithLine> {
+  const removed = await tx.entry.update({
+    where: { id: entry.id },
+    data: { status: "DELETED" },
+    include: LINE_INCLUDE,
+  });
+  await audit(tx, {
+    actor: actor.slackUserId,
+    action,
+    entityType: "Entry",
+    entityId: entry.id,
+    before: { status: "ACTIVE", itemId: entry.itemId, workDate: entry.workDate, count: entry.count },
+    after: { status: "DELETED" },
+  });
+  return removed;
+}
+
+export type UndoResult =
+  | { removed: { kind: "entry"; line: Line }; monthTotal: number }
+  | { removed: { kind: "temp"; task: TempTaskView }; monthTotal: number };
+
+/**
+ * Removes the actor's most recent active line or unpriced temporary task (imported lines excepted) in an
+ * open or returned sheet. Not idempotent by nature: a retried undo removes the next one; buttons should
+ * call deleteLine with the line's id instead.
+ */
+export async function undoLast(db: Db, _deps: Deps, actor: Actor): Promise<UndoResult> {
+  requireActive(actor);
+  return auditRefusals(db, actor, { action: "entry.undo", entityType: "Entry" }, () =>
+    db.$transaction(async (tx) => {
+      const openSheet = { state: { in: [...OPEN_STATES] } };
+      const [entry, task] = await Promise.all([
+        tx.entry.findFirst({
+          where: { personId: actor.personId, status: "ACTIVE", source: { not: "IMPORT" }, sheet: openSheet },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          include: LINE_INCLUDE,
+        }),
+        tx.tempTask.findFirst({
+          where: { personId: actor.personId, status: "AWAITING_PRICING", sheet: openSheet },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        }),
+      ]);
+      if (!entry && !task) throw new DomainError("undo.nothing", {});
+      if (entry && (!task || entry.createdAt >= task.createdAt)) {
+        const state = await lockExistingSheet(tx, entry.sheetId);
+        if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: entry.month, state });
+        const removed = await removeEntry(tx, actor, entry, "entry.undo");
+        const t = await totals(tx, actor.personId, entry.month);
+        return {
+          removed: { kind: "entry" as const, line: toLine(removed, state) },
+          monthTotal: t.monthTotal,
+        };
+      }
+      const tt = task!;
+      const state = await lockExistingSheet(tx, tt.sheetId);
+      if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: tt.month, state });
+      const upd = await tx.tempTask.update({ where: { id: tt.id }, data: { status: "DELETED" } });
+      await audit(tx, {
+        actor: actor.slackUserId,
+        action: "temp.undo",
+        entityType: "TempTask",
+        entityId: tt.id,
+        before: { status: tt.status },
+        after: { status: "DELETED" },
+      });
+      const t = await totals(tx, actor.personId, tt.month);
+      return {
+        removed: { kind: "temp" as const, task: (await tempViews(tx, [upd], state))[0]! },
+        monthTotal: t.monthTotal,
+      };
+    }),
+  );
+}
+
+/**
+ * Attaches links and files to the actor's own line and ticks required documents. Already present
+ * evidence is not added twice. With `replaceChecklist`, the ticks become exactly `checked` (unticking the
+ * rest), for an edit modal that shows the whole checklist.
+ */
+export async function attachEvidence(
+  db: Db,
+  _deps: Deps,
+  actor: Actor,
+  entryId: string,
+  evidence: EvidenceInput,
+  opts: { replaceChecklist?: boolean } = {},
+): Promise<{ entryId: string; evidenceMissing: CatalogEvidence[]; evidenceCount: number; added: number }> {
+  requireActive(actor);
+  const ev = cleanEvidence(evidence) ?? { links: [], files: [], checked: [] };
+  return auditRefusals(db, actor, { action: "entry.evidence", entityType: "Entry", entityId: entryId }, () =>
+    db.$transaction(async (tx) => {
+      const { entry, state } = await ownEntry(tx, actor, entryId);
+      if (entry.status === "DELETED") throw new DomainError("entry.deleted", { entryId });
+      if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: entry.month, state });
+      const added = await addEvidence(tx, actor, entry.id, entry.item.evidence, ev, entry.evidence, opts);
+      const attached = added
+        ? await tx.entryEvidence.findMany({ where: { entryId: entry.id }, select: { itemEvidenceId: true } })
+        : entry.evidence;
+      return {
+        entryId: entry.id,
+        evidenceMissing: evidenceMissingOf(entry.item.evidence, attached),
+        evidenceCount: attached.length,
+        added,
+      };
+    }),
+  );
+}

@@ -1,0 +1,284 @@
+/**
+ * Builds the scoring module's input for one month from the database (SCHEME.md "Scoring: the formula"),
+ * and lists what still blocks closing the month.
+ *
+ * - People assessed: active persons with role STAFF; category from PersonMonthCategory for the month,
+ *   else Person.categoryCode. (Staff without a category, or whose category has no weights in force, cannot
+ *   be scored: they are left out and reported as blockers.)
+ * - raw: approved lines = ACTIVE entries of the month in sheets APPROVED or LOCKED, aggregated in SQL
+ *   (one LineInput per person × item × points per unit, count = Σ count), so memory stays bounded however
+ *   many lines the month has; plus temporary tasks of those sheets (priced: their points; awaiting pricing:
+ *   null, which counts 0).
+ * - quality: the month's QualityAdjustments not revoked; discretionary: Σ DiscretionaryAwards not revoked.
+ * - weights: per category, the CategoryWeight with the latest effectiveMonth ≤ month.
+ * - pool per staff: the poolPerStaff setting (points → hundredths).
+ * Blockers: assessed staff whose sheet is not approved (state, or NONE for no sheet), temporary tasks
+ * awaiting pricing, staff not yet quality-reviewed (QualityReview), and the unscorable staff above.
+ */
+import type { Database, Db, Tx } from "../db/client.js";
+import { Role, SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
+import type { CategoryConfig, LineInput, MonthInput, PersonInput, TempTaskInput } from "../scoring/index.js";
+import { isMonth } from "../util/time.js";
+import { DomainError } from "./errors.js";
+import { readSettings } from "./settings.js";
+
+export interface PersonInfo {
+  personId: string;
+  slackUserId: string;
+  name: string;
+  nameEn: string | null;
+  categoryCode: string | null;
+  sectionId: string | null;
+  sectionCode: string | null;
+  sectionName: string | null;
+}
+
+export interface CategoryInfo {
+  code: string;
+  name: string;
+  nameEn: string;
+  coefficientGroup: string;
+  sortOrder: number;
+  /** the weights in force for the month, null when none is */
+  weights: {
+    effectiveMonth: string;
+    qualityWeight: string;
+    quantityWeight: string;
+    normGroup: string;
+  } | null;
+}
+
+type Who = Pick<PersonInfo, "personId" | "slackUserId" | "name">;
+
+export interface MonthBlockers {
+  /** assessed staff whose sheet is not APPROVED or LOCKED; state NONE when they have no sheet */
+  sheetsNotApproved: (Who & { sheetId: string | null; state: SheetState | "NONE" })[];
+  unpricedTempTasks: (Who & { tempTaskId: string; workDate: string; minutes: number; description: string })[];
+  staffWithoutQualityReview: Who[];
+  /** active staff with no work category for the month (left out of the computation) */
+  staffWithoutCategory: Who[];
+  /** staff whose category has no weights in force for the month (left out of the computation) */
+  staffWithoutWeights: (Who & { categoryCode: string })[];
+}
+
+export interface LoadedMonth {
+  input: MonthInput;
+  blockers: MonthBlockers;
+  /** everyone in `input.people`, by person id */
+  people: Map<string, PersonInfo>;
+  /** every category, by code */
+  categories: Map<string, CategoryInfo>;
+}
+
+/** True when nothing blocks closing. */
+export function noBlockers(b: MonthBlockers): boolean {
+  return Object.values(b).every((list) => list.length === 0);
+}
+
+interface LineRow {
+  personId: string;
+  itemCode: string;
+  itemName: string;
+  pointsPerUnit: number;
+  count: bigint;
+  lines: bigint;
+}
+
+export async function loadMonthInput(db: Db | Tx | Database, month: string): Promise<LoadedMonth> {
+  if (!isMonth(month)) throw new DomainError("month.invalid", { month });
+  const p: Db | Tx = "prisma" in db && "sql" in db ? db.prisma : (db as Db | Tx);
+
+  const [staff, monthCats, categories, weightRows, settings] = await Promise.all([
+    p.person.findMany({
+      where: { active: true, roles: { some: { role: Role.STAFF } } },
+      include: { section: true },
+      orderBy: { slackUserId: "asc" },
+    }),
+    p.personMonthCategory.findMany({ where: { month } }),
+    p.category.findMany({ orderBy: [{ sortOrder: "asc" }, { code: "asc" }] }),
+    p.categoryWeight.findMany({
+      where: { effectiveMonth: { lte: month } },
+      orderBy: { effectiveMonth: "desc" },
+    }),
+    readSettings(p),
+  ]);
+
+  const catInfo = new Map<string, CategoryInfo>();
+  for (const c of categories) {
+    const w = weightRows.find((r) => r.categoryCode === c.code);
+    catInfo.set(c.code, {
+      code: c.code,
+      name: c.name,
+      nameEn: c.nameEn,
+      coefficientGroup: c.coefficientGroup,
+      sortOrder: c.sortOrder,
+      weights: w
+        ? {
+            effectiveMonth: w.effectiveMonth,
+            qualityWeight: w.qualityWeight.toString(),
+            quantityWeight: w.quantityWeight.toString(),
+            normGroup: w.normGroup,
+          }
+        : null,
+    });
+  }
+  const categoryConfigs: CategoryConfig[] = [...catInfo.values()].flatMap((c) =>
+    c.weights
+      ? [
+          {
+            code: c.code,
+            qualityWeight: c.weights.qualityWeight,
+            quantityWeight: c.weights.quantityWeight,
+            normGroup: c.weights.normGroup,
+          },
+        ]
+      : [],
+  );
+
+  const blockers: MonthBlockers = {
+    sheetsNotApproved: [],
+    unpricedTempTasks: [],
+    staffWithoutQualityReview: [],
+    staffWithoutCategory: [],
+    staffWithoutWeights: [],
+  };
+  const monthCat = new Map(monthCats.map((c) => [c.personId, c.categoryCode]));
+  const people = new Map<string, PersonInfo>();
+  for (const s of staff) {
+    const categoryCode = monthCat.get(s.id) ?? s.categoryCode;
+    const who = { personId: s.id, slackUserId: s.slackUserId, name: s.name };
+    if (!categoryCode) {
+      blockers.staffWithoutCategory.push(who);
+      continue;
+    }
+    if (!catInfo.get(categoryCode)?.weights) {
+      blockers.staffWithoutWeights.push({ ...who, categoryCode });
+      continue;
+    }
+    people.set(s.id, {
+      ...who,
+      nameEn: s.nameEn,
+      categoryCode,
+      sectionId: s.sectionId,
+      sectionCode: s.section?.code ?? null,
+      sectionName: s.section?.name ?? null,
+    });
+  }
+  const ids = [...people.keys()];
+
+  const [lineRows, tempTasks, sheets, adjustments, awards, reviews] = await Promise.all([
+    p.$queryRaw<LineRow[]>`
+      SELECT g."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines
+      FROM (
+        SELECT e."personId", e."itemId", e."pointsPerUnit", SUM(e.count)::bigint AS count, COUNT(*)::bigint AS lines
+        FROM "Entry" e
+        JOIN "Sheet" s ON s.id = e."sheetId"
+        WHERE e.month = ${month} AND e.status = 'ACTIVE' AND s.state IN ('APPROVED', 'LOCKED')
+        GROUP BY e."personId", e."itemId", e."pointsPerUnit"
+      ) g
+      JOIN "WorkItem" i ON i.id = g."itemId"
+      ORDER BY g."personId", i.code, g."pointsPerUnit"`,
+    p.tempTask.findMany({
+      where: {
+        month,
+        personId: { in: ids },
+        status: { in: [TempTaskStatus.PRICED, TempTaskStatus.AWAITING_PRICING] },
+      },
+      include: { sheet: { select: { state: true } } },
+      orderBy: [{ workDate: "asc" }, { createdAt: "asc" }, { id: "asc" }],
+    }),
+    p.sheet.findMany({
+      where: { month, personId: { in: ids } },
+      select: { id: true, personId: true, state: true },
+    }),
+    p.qualityAdjustment.findMany({
+      where: { month, revokedAt: null, personId: { in: ids } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    p.discretionaryAward.groupBy({
+      by: ["personId"],
+      where: { month, revokedAt: null, personId: { in: ids } },
+      _sum: { points: true },
+    }),
+    p.qualityReview.findMany({ where: { month, personId: { in: ids } }, select: { personId: true } }),
+  ]);
+
+  const inputs = new Map<string, PersonInput>();
+  for (const info of people.values()) {
+    inputs.set(info.personId, {
+      personId: info.personId,
+      name: info.name,
+      categoryCode: info.categoryCode!,
+      sectionId: info.sectionId,
+      lines: [],
+      tempTasks: [],
+      quality: [],
+      discretionary: 0n,
+    });
+  }
+  for (const r of lineRows) {
+    const pi = inputs.get(r.personId);
+    if (!pi) continue; // not assessed this month (not staff, inactive)
+    const count = Number(r.count);
+    if (!Number.isSafeInteger(count))
+      throw new DomainError("month.countTooLarge", { person: r.personId, item: r.itemCode });
+    const line: LineInput = {
+      points: BigInt(r.pointsPerUnit),
+      count,
+      itemCode: r.itemCode,
+      label: r.itemName,
+      ref: `${r.itemCode}@${r.pointsPerUnit}×${r.lines}`,
+    };
+    pi.lines.push(line);
+  }
+  const approved = new Set<SheetState>([SheetState.APPROVED, SheetState.LOCKED]);
+  for (const t of tempTasks) {
+    const who = people.get(t.personId)!;
+    if (t.status === TempTaskStatus.AWAITING_PRICING) {
+      blockers.unpricedTempTasks.push({
+        personId: who.personId,
+        slackUserId: who.slackUserId,
+        name: who.name,
+        tempTaskId: t.id,
+        workDate: t.workDate,
+        minutes: t.minutes,
+        description: t.description,
+      });
+    }
+    if (!approved.has(t.sheet.state)) continue;
+    const tt: TempTaskInput = {
+      points: t.status === TempTaskStatus.PRICED && t.points !== null ? BigInt(t.points) : null,
+      ref: t.id,
+      label: t.description,
+    };
+    inputs.get(t.personId)!.tempTasks.push(tt);
+  }
+  for (const q of adjustments) {
+    inputs
+      .get(q.personId)!
+      .quality.push({ value: BigInt(q.value), veto: q.veto, reason: q.reason, ref: q.id });
+  }
+  for (const a of awards) inputs.get(a.personId)!.discretionary = BigInt(a._sum.points ?? 0);
+
+  const sheetOf = new Map(sheets.map((s) => [s.personId, s]));
+  const reviewed = new Set(reviews.map((r) => r.personId));
+  for (const info of people.values()) {
+    const who = { personId: info.personId, slackUserId: info.slackUserId, name: info.name };
+    const s = sheetOf.get(info.personId);
+    if (!s || !approved.has(s.state))
+      blockers.sheetsNotApproved.push({ ...who, sheetId: s?.id ?? null, state: s?.state ?? "NONE" });
+    if (!reviewed.has(info.personId)) blockers.staffWithoutQualityReview.push(who);
+  }
+
+  return {
+    input: {
+      month,
+      categories: categoryConfigs,
+      people: [...inputs.values()],
+      poolPerStaff: BigInt(Math.round(settings.poolPerStaff * 100)),
+    },
+    blockers,
+    people,
+    categories: catInfo,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The Slack app: builds the Bolt App (HTTP mode with Bolt's HTTPReceiver, or Socket Mode), wires the
+ * listeners and the App Home refresher. Thin on purpose: the listeners live in ./listeners, the Block Kit
+ * in ./blocks, the rules in src/domain.
+ */
+import type { AddressInfo } from "node:net";
+import { App } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import { type Clock, systemClock } from "../util/time.js";
+import { createContext, type SlackContext } from "./context.js";
+import { homeRefresher } from "./home.js";
+import { registerListeners } from "./listeners/index.js";
+import { boltLogger, createLogger, type Logger } from "./logger.js";
+
+export interface SlackAppOptions {
+  config: Config;
+  db: Database;
+  clock?: Clock;
+  logger?: Logger;
+  /** default: config.slackMode ("playground" is refused: it has no Slack tokens) */
+  receiver?: "http" | "socket";
+  /** merged over the defaults ({ slackApiUrl: config.SLACK_API_URL, retryConfig }) */
+  clientOptions?: WebClientOptions;
+  /** HTTP mode: where to listen (default config.PORT on all interfaces) */
+  listen?: { port?: number; host?: string };
+}
+
+export interface SlackApp {
+  app: App;
+  ctx: SlackContext;
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+  /** resolves once scheduled App Home refreshes are done (tests, shutdown) */
+  idle(): Promise<void>;
+}
+
+export function createSlackApp(opts: SlackAppOptions): SlackApp {
+  const { config } = opts;
+  const mode = opts.receiver ?? (config.slackMode === "playground" ? undefined : config.slackMode);
+  if (!mode)
+    throw new Error(
+      "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN",
+    );
+  if (!config.SLACK_BOT_TOKEN) throw new Error("SLACK_BOT_TOKEN is required");
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const ctx = createContext({ database: opts.db, config, clock, logger });
+  const clientOptions: WebClientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
+    ...opts.clientOptions,
+  };
+  const common = { token: config.SLACK_BOT_TOKEN, logger: boltLogger(logger), clientOptions };
+
+  let app: App;
+  if (mode === "socket") {
+    if (!config.SLACK_APP_TOKEN) throw new Error("SLACK_APP_TOKEN is required in Socket Mode");
+    app = new App({ ...common, appToken: config.SLACK_APP_TOKEN, socketMode: true });
+  } else {
+    if (!config.SLACK_SIGNING_SECRET) throw new Error("SLACK_SIGNING_SECRET is required in HTTP mode");
+    app = new App({
+      ...common,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      customRoutes: [
+        {
+          path: "/healthz",
+          method: ["GET"],
+          handler: (_req, res) => {
+            opts.db.sql
+              .query("SELECT 1")
+              .then(() => {
+                res.writeHead(200, { "content-type": "text/plain" });
+                res.end("ok");
+              })
+              .catch(() => {
+                res.writeHead(503, { "content-type": "text/plain" });
+                res.end("database unavailable");
+              });
+          },
+        },
+      ],
+    });
+  }
+
+  const refresher = homeRefresher(ctx, app.client);
+  ctx.client = app.client;
+  ctx.refreshHome = refresher.schedule;
+  registerListeners(app, ctx);
+  app.error(async (error) => {
+    logger.error({ err: error }, "unhandled error in a Slack listener");
+  });
+
+  return {
+    app,
+    ctx,
+    async start() {
+      // warm the caches so the first command's ack does not wait for them
+      await Promise.allSettled([ctx.settings.get(), ctx.catalog.items(new Date().toISOString().slice(0, 7))]);
+      if (mode === "socket") {
+        await app.start();
+        logger.info("Slack app connected (Socket Mode)");
+        return {};
+      }
+      const server = (await app.start({
+        port: opts.listen?.port ?? config.PORT,
+        ...(opts.listen?.host ? { host: opts.listen.host } : {}),
+      })) as { address(): AddressInfo | string | null };
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : undefined;
+      logger.info({ port }, "Slack app listening (HTTP mode)");
+      return { port };
+    },
+    async stop() {
+      await app.stop();
+      await refresher.idle();
+    },
+    idle: () => refresher.idle(),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The domain use-cases the Slack layer calls, in one place: if a name or a shape changes in
+ * src/domain, this is the only file to adapt.
+ */
+export {
+  CatalogCache,
+  type CatalogItem,
+  matchItems,
+  PLAUSIBLE_SCORE,
+  recentItems,
+  resolveItem,
+  scoreItem,
+} from "../domain/catalog.js";
+export { type LogCommand, parseLogCommand, resolveDate } from "../domain/command-parse.js";
+export { nextDeadline } from "../domain/deadlines.js";
+export { DomainError, isDomainError } from "../domain/errors.js";
+export {
+  attachEvidence,
+  deleteLine,
+  listLines,
+  logTempTask,
+  logWork,
+  undoLast,
+  updateLine,
+} from "../domain/logging.js";
+export type { Actor } from "../domain/people.js";
+export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";
