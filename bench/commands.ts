@@ -13,9 +13,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { App, LogLevel } from "@slack/bolt";
 import pg from "pg";
 import { loadConfig } from "../src/config.js";
@@ -36,8 +36,13 @@ const WARMUP = 300;
 const USERS = 600;
 
 const silent = {
-  debug() {}, info() {}, warn() {}, error() {},
-  setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
 };
 
 async function adminQuery(sql: string) {
@@ -62,7 +67,13 @@ async function prepare(db: Database, slack: FakeSlack): Promise<string[]> {
     categoryCode: "SERVICE",
   }));
   await db.prisma.person.createMany({ data: rows, skipDuplicates: true });
-  for (const r of rows) slack.addUser({ id: r.slackUserId, name: r.slackUserId.toLowerCase(), locale: "en-US", tz: "Asia/Shanghai" });
+  for (const r of rows)
+    slack.addUser({
+      id: r.slackUserId,
+      name: r.slackUserId.toLowerCase(),
+      locale: "en-US",
+      tz: "Asia/Shanghai",
+    });
   const people = await db.prisma.person.findMany({ where: { slackUserId: { startsWith: "UBENCH" } } });
   await db.prisma.roleAssignment.createMany({
     data: people.map((p) => ({ personId: p.id, role: "STAFF" as const })),
@@ -110,17 +121,31 @@ async function benchBare(slack: FakeSlack): Promise<LoadResult> {
   const server = (await app.start({ port: 0, host: "127.0.0.1" })) as { address(): AddressInfo };
   const url = `http://127.0.0.1:${server.address().port}/slack/events`;
   const codes = ["X"];
-  await runLoad({ label: "warm-up", url, secret: SECRET, total: WARMUP, concurrency: CONCURRENCY, body: (i) => commandBody(i, codes, 0) });
+  await runLoad({
+    label: "warm-up",
+    url,
+    secret: SECRET,
+    total: WARMUP,
+    concurrency: CONCURRENCY,
+    body: (i) => commandBody(i, codes, 0),
+  });
   const r = await runLoad({
     label: "bare Bolt app (ack only)",
-    url, secret: SECRET, total: TOTAL, concurrency: CONCURRENCY,
+    url,
+    secret: SECRET,
+    total: TOTAL,
+    concurrency: CONCURRENCY,
     body: (i) => commandBody(i, codes, 0),
   });
   await app.stop();
   return r;
 }
 
-async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<LoadResult & { entries: number }> {
+async function benchBot(
+  label: string,
+  slack: FakeSlack,
+  db: Database,
+): Promise<LoadResult & { entries: number }> {
   const codes = await prepare(db, slack);
   if (codes.length * USERS < TOTAL + WARMUP) throw new Error("not enough distinct (user, item) pairs");
   const config = loadConfig({
@@ -140,9 +165,24 @@ async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<
   const { port } = await bot.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
   const check = (_s: number, text: string) => text.includes("blocks") || text.includes("text");
-  await runLoad({ label: "warm-up", url, secret: SECRET, total: WARMUP, concurrency: CONCURRENCY, body: (i) => commandBody(i, codes, 0) });
+  await runLoad({
+    label: "warm-up",
+    url,
+    secret: SECRET,
+    total: WARMUP,
+    concurrency: CONCURRENCY,
+    body: (i) => commandBody(i, codes, 0),
+  });
   const before = await db.prisma.entry.count();
-  const r = await runLoad({ label, url, secret: SECRET, total: TOTAL, concurrency: CONCURRENCY, body: (i) => commandBody(i, codes, WARMUP), check });
+  const r = await runLoad({
+    label,
+    url,
+    secret: SECRET,
+    total: TOTAL,
+    concurrency: CONCURRENCY,
+    body: (i) => commandBody(i, codes, WARMUP),
+    check,
+  });
   await bot.idle();
   const entries = (await db.prisma.entry.count()) - before;
   await bot.stop();
@@ -150,7 +190,9 @@ async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<
 }
 
 async function main() {
-  console.log(`bench:commands — ${TOTAL} × "/log <code> 1", ${CONCURRENCY} concurrent, signed HTTP, node ${process.version}`);
+  console.log(
+    `bench:commands — ${TOTAL} × "/log <code> 1", ${CONCURRENCY} concurrent, signed HTTP, node ${process.version}`,
+  );
   const slack = await FakeSlack.start({ signingSecret: SECRET });
   const rows: Array<LoadResult & { entries?: number; target?: string; pass?: boolean }> = [];
   try {
@@ -191,7 +233,9 @@ async function main() {
   console.log("");
   const base = rows[0];
   for (const r of rows) {
-    const extra = r.target ? `  entries written ${r.entries}/${r.total}  target ${r.target}: ${r.pass ? "MET" : "NOT MET"}` : "";
+    const extra = r.target
+      ? `  entries written ${r.entries}/${r.total}  target ${r.target}: ${r.pass ? "MET" : "NOT MET"}`
+      : "";
     console.log(formatRow(r, r === base ? undefined : base) + extra);
   }
 }

@@ -39,7 +39,9 @@ export const ConfigSchema = z
     }),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    TZ_DEFAULT: optionalString.refine((v) => v === undefined || isTimeZone(v), { message: "unknown time zone" }),
+    TZ_DEFAULT: optionalString.refine((v) => v === undefined || isTimeZone(v), {
+      message: "unknown time zone",
+    }),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((c, ctx) => {
@@ -51,7 +53,11 @@ export const ConfigSchema = z
       });
     }
     if ((c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET) && !c.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is required when Slack is configured" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["SLACK_BOT_TOKEN"],
+        message: "is required when Slack is configured",
+      });
     }
   });
 

@@ -28,13 +28,19 @@ async function main(): Promise<number> {
   const started = Date.now();
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const applied = await db.migrate();
-  log.info({ database: db.kind, where: db.where, applied }, applied.length ? "migrations applied" : "database up to date");
+  log.info(
+    { database: db.kind, where: db.where, applied },
+    applied.length ? "migrations applied" : "database up to date",
+  );
 
   // First run: an empty catalog gets the sample catalog; with no Slack configured, the demo organisation too.
   if ((await db.prisma.workItem.count()) === 0) {
     if (config.slackMode === "playground") {
       const s = await seedDemo(db.prisma);
-      log.info({ items: s.catalog.created, people: s.people.created }, "seeded the sample catalog and the demo organisation");
+      log.info(
+        { items: s.catalog.created, people: s.people.created },
+        "seeded the sample catalog and the demo organisation",
+      );
     } else {
       const s = await seedCatalog(db.prisma);
       log.info({ items: s.catalog.created }, "seeded the sample catalog");

@@ -11,8 +11,8 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { applyMigrations, type MigrationStatus, migrationStatus, type SqlRunner } from "./migrate.js";
 import { pgliteAdapter } from "./pglite-adapter.js";
-import { applyMigrations, migrationStatus, type MigrationStatus, type SqlRunner } from "./migrate.js";
 
 export type Db = PrismaClient;
 /** The client handed to use-cases inside `db.$transaction(async (tx) => …)`. */

@@ -12,7 +12,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../prisma/migrations",
+);
 
 /** The minimum a raw SQL connection must offer (PGlite and pg.Client both do). */
 export interface SqlRunner {
@@ -64,9 +67,12 @@ export async function migrationStatus(db: SqlRunner, dir = MIGRATIONS_DIR): Prom
   );
   const rows = exists.rows[0]?.present
     ? (
-        await db.query<{ migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }>(
-          `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-        )
+        await db.query<{
+          migration_name: string;
+          checksum: string;
+          finished_at: unknown;
+          rolled_back_at: unknown;
+        }>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`)
       ).rows
     : [];
   const done = new Map(rows.filter((r) => r.rolled_back_at == null).map((r) => [r.migration_name, r]));
@@ -101,7 +107,8 @@ export async function applyMigrations(db: SqlRunner, dir = MIGRATIONS_DIR): Prom
       const row = seen.rows[0];
       if (row) {
         if (row.finished_at == null) throw new Error(`migration ${m.name} failed earlier; resolve it first`);
-        if (row.checksum !== m.checksum) throw new Error(`migration ${m.name} was changed after it was applied`);
+        if (row.checksum !== m.checksum)
+          throw new Error(`migration ${m.name} was changed after it was applied`);
         await db.exec("COMMIT");
         continue;
       }
@@ -111,9 +118,10 @@ export async function applyMigrations(db: SqlRunner, dir = MIGRATIONS_DIR): Prom
         [id, m.checksum, m.name],
       );
       await db.exec(m.sql);
-      await db.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
-        id,
-      ]);
+      await db.query(
+        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+        [id],
+      );
       await db.exec("COMMIT");
       appliedNow.push(m.name);
     } catch (error) {

@@ -31,7 +31,13 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 
 export function nowParts(timeZone: string, now: Date = new Date()) {
   const z = new TZDate(now.getTime(), timeZone);
-  return { year: z.getFullYear(), month: z.getMonth() + 1, day: z.getDate(), hour: z.getHours(), minute: z.getMinutes() };
+  return {
+    year: z.getFullYear(),
+    month: z.getMonth() + 1,
+    day: z.getDate(),
+    hour: z.getHours(),
+    minute: z.getMinutes(),
+  };
 }
 
 export function monthOf(date: string): string {

@@ -33,13 +33,27 @@ describe(`database (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
   });
 
   it("stores points exactly as integer hundredths and sums them as bigint", async () => {
-    await db.prisma.category.create({ data: { code: "SERVICE", name: "综合办税", nameEn: "Service", coefficientGroup: "A" } });
+    await db.prisma.category.create({
+      data: { code: "SERVICE", name: "综合办税", nameEn: "Service", coefficientGroup: "A" },
+    });
     await db.prisma.monthResult.create({
       data: {
-        month: "2026-10", personId: "p1", categoryCode: "SERVICE", normGroup: "SERVICE",
-        raw: 9_007_199_254_740_993n, groupMax: 1n, quantity: "66.666667", quality: "95", vetoed: false,
-        qualityWeight: "0.4", quantityWeight: "0.6", discretionary: 500n, final: 10300n,
-        rankOverall: 1, rankCategory: 1, steps: [],
+        month: "2026-10",
+        personId: "p1",
+        categoryCode: "SERVICE",
+        normGroup: "SERVICE",
+        raw: 9_007_199_254_740_993n,
+        groupMax: 1n,
+        quantity: "66.666667",
+        quality: "95",
+        vetoed: false,
+        qualityWeight: "0.4",
+        quantityWeight: "0.6",
+        discretionary: 500n,
+        final: 10300n,
+        rankOverall: 1,
+        rankCategory: 1,
+        steps: [],
       },
     });
     const r = await db.prisma.monthResult.findFirstOrThrow();

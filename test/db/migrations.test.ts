@@ -4,11 +4,11 @@
  * current schema — the same bookkeeping our in-process migrator reads.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { adminQuery, pgUrlFor, usingPostgres } from "../helpers/db.js";
@@ -20,7 +20,10 @@ async function cli(args: string[], env: Record<string, string | undefined>) {
   const { DATABASE_URL: _drop, ...rest } = process.env;
   return run(prisma, args, { env: { ...rest, ...env }, timeout: 120_000 }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout}${e.stderr}` }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? 1,
+      out: `${e.stdout}${e.stderr}`,
+    }),
   );
 }
 
@@ -47,7 +50,15 @@ describe.runIf(usingPostgres)("migrations on a PostgreSQL server", () => {
 
   it("the migration history matches schema.prisma (no drift)", async () => {
     const diff = await cli(
-      ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--exit-code"],
+      [
+        "migrate",
+        "diff",
+        "--from-migrations",
+        "prisma/migrations",
+        "--to-schema-datamodel",
+        "prisma/schema.prisma",
+        "--exit-code",
+      ],
       { DATABASE_URL: pgUrlFor("postgres") },
     );
     // --exit-code: 0 = no difference, 2 = the schema changed without a migration
