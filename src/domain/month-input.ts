@@ -12,6 +12,10 @@
  * - quality: the month's QualityAdjustments not revoked; discretionary: Σ DiscretionaryAwards not revoked.
  * - weights: per category, the CategoryWeight with the latest effectiveMonth ≤ month.
  * - pool per staff: the poolPerStaff setting (points → hundredths).
+ * - evidence (SCHEME.md "Evidence"): a line of an item with required documents counts only once every one
+ *   of them is attached or ticked (EntryEvidence.itemEvidenceId). Lines imported from the tax system
+ *   (source IMPORT) carry their evidence there and count as complete. Lines left out for missing
+ *   documents are listed in `evidenceIncomplete` (not a blocker: the chief saw the gaps when approving).
  * Blockers: assessed staff whose sheet is not approved (state, or NONE for no sheet), temporary tasks
  * awaiting pricing, staff not yet quality-reviewed (QualityReview), and the unscorable staff above.
  */
@@ -61,9 +65,20 @@ export interface MonthBlockers {
   staffWithoutWeights: (Who & { categoryCode: string })[];
 }
 
+export interface EvidenceIncomplete {
+  personId: string;
+  itemCode: string;
+  itemName: string;
+  /** lines left out, and the hundredths they would have added */
+  lines: number;
+  points: bigint;
+}
+
 export interface LoadedMonth {
   input: MonthInput;
   blockers: MonthBlockers;
+  /** approved lines that do not count yet because required documents are missing */
+  evidenceIncomplete: EvidenceIncomplete[];
   /** everyone in `input.people`, by person id */
   people: Map<string, PersonInfo>;
   /** every category, by code */
@@ -166,7 +181,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
   }
   const ids = [...people.keys()];
 
-  const [lineRows, tempTasks, sheets, adjustments, awards, reviews] = await Promise.all([
+  const [lineRows, incompleteRows, tempTasks, sheets, adjustments, awards, reviews] = await Promise.all([
     p.$queryRaw<LineRow[]>`
       SELECT g."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines
       FROM (
@@ -174,10 +189,25 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
         FROM "Entry" e
         JOIN "Sheet" s ON s.id = e."sheetId"
         WHERE e.month = ${month} AND e.status = 'ACTIVE' AND s.state IN ('APPROVED', 'LOCKED')
+          AND (e.source = 'IMPORT' OR NOT EXISTS (
+            SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+              SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
         GROUP BY e."personId", e."itemId", e."pointsPerUnit"
       ) g
       JOIN "WorkItem" i ON i.id = g."itemId"
       ORDER BY g."personId", i.code, g."pointsPerUnit"`,
+    p.$queryRaw<{ personId: string; itemCode: string; itemName: string; lines: bigint; points: bigint }[]>`
+      SELECT e."personId", i.code AS "itemCode", i.name AS "itemName", COUNT(*)::bigint AS lines,
+             SUM(e.count::bigint * e."pointsPerUnit")::bigint AS points
+      FROM "Entry" e
+      JOIN "Sheet" s ON s.id = e."sheetId"
+      JOIN "WorkItem" i ON i.id = e."itemId"
+      WHERE e.month = ${month} AND e.status = 'ACTIVE' AND s.state IN ('APPROVED', 'LOCKED')
+        AND e.source <> 'IMPORT' AND EXISTS (
+          SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+            SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id))
+      GROUP BY e."personId", i.code, i.name
+      ORDER BY e."personId", i.code`,
     p.tempTask.findMany({
       where: {
         month,
@@ -278,6 +308,9 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       poolPerStaff: BigInt(Math.round(settings.poolPerStaff * 100)),
     },
     blockers,
+    evidenceIncomplete: incompleteRows
+      .filter((r) => people.has(r.personId))
+      .map((r) => ({ ...r, lines: Number(r.lines), points: BigInt(r.points) })),
     people,
     categories: catInfo,
   };

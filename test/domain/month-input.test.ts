@@ -107,6 +107,63 @@ describe(`month input (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     expect((await finals()).get("张伟")).toBe("95.00");
   });
 
+  it("counts a line of an item with required documents only once all are attached or ticked", async () => {
+    const sheet = await db.prisma.sheet.findFirstOrThrow({
+      where: { personId: ids.get("U0DEMO05"), month: DEMO_MONTH },
+    });
+    const item = await db.prisma.workItem.findFirstOrThrow({
+      where: { evidence: { some: {} }, categoryCode: "SERVICE" },
+      include: { versions: true, evidence: true },
+    });
+    const version = item.versions[0]!;
+    const countOf = (m: Awaited<ReturnType<typeof loadMonthInput>>) =>
+      m.input.people
+        .find((p) => p.name === "张伟")!
+        .lines.filter((l) => l.itemCode === item.code && l.points === BigInt(version.points))
+        .reduce((n, l) => n + l.count, 0);
+    const imported = countOf(await loadMonthInput(db, DEMO_MONTH));
+    const entry = await db.prisma.entry.create({
+      data: {
+        personId: sheet.personId,
+        sheetId: sheet.id,
+        month: DEMO_MONTH,
+        workDate: "2026-10-29",
+        itemId: item.id,
+        pointVersionId: version.id,
+        pointsPerUnit: version.points,
+        count: 2,
+        source: "SLACK",
+      },
+    });
+    const before = await loadMonthInput(db, DEMO_MONTH);
+    expect(countOf(before)).toBe(imported);
+    expect(before.evidenceIncomplete).toEqual([
+      {
+        personId: sheet.personId,
+        itemCode: item.code,
+        itemName: item.name,
+        lines: 1,
+        points: BigInt(2 * version.points),
+      },
+    ]);
+    // tick all but one: still left out
+    const [last, ...rest] = item.evidence;
+    for (const ev of rest) {
+      await db.prisma.entryEvidence.create({
+        data: { entryId: entry.id, kind: "CHECKLIST", itemEvidenceId: ev.id },
+      });
+    }
+    expect((await loadMonthInput(db, DEMO_MONTH)).evidenceIncomplete).toHaveLength(1);
+    await db.prisma.entryEvidence.create({
+      data: { entryId: entry.id, kind: "FILE", slackFileId: "F1", itemEvidenceId: last!.id },
+    });
+    const after = await loadMonthInput(db, DEMO_MONTH);
+    expect(after.evidenceIncomplete).toEqual([]);
+    expect(countOf(after)).toBe(imported + 2);
+    await db.prisma.entry.update({ where: { id: entry.id }, data: { status: "DELETED" } });
+    expect((await finals()).get("张伟")).toBe("95.00");
+  });
+
   it("lists the blockers; lines of a sheet not approved do not count", async () => {
     const liu = ids.get("U0DEMO06")!;
     await db.prisma.sheet.update({

@@ -117,6 +117,14 @@ export function printDryRun(out: Output, m: LoadedMonth, r: MonthResult): void {
       `spent ${formatHundredths(r.pool.spent)}, left ${formatHundredths(r.pool.left)}`,
   );
   out.out(`Staff assessed: ${r.totals.staff}; spread (top − bottom final): ${r.totals.spread}`);
+  if (m.evidenceIncomplete.length) {
+    out.out();
+    out.out("Approved lines not counted because required documents are missing (SCHEME.md, Evidence):");
+    for (const e of m.evidenceIncomplete) {
+      const who = m.people.get(e.personId);
+      out.out(`  ${who?.name ?? e.personId}: ${e.itemCode} ${e.itemName} × ${e.lines} line(s), ${formatHundredths(e.points)} pts`);
+    }
+  }
   printBlockers(out, m.blockers);
 }
 
