@@ -122,7 +122,9 @@ export function printDryRun(out: Output, m: LoadedMonth, r: MonthResult): void {
     out.out("Approved lines not counted because required documents are missing (SCHEME.md, Evidence):");
     for (const e of m.evidenceIncomplete) {
       const who = m.people.get(e.personId);
-      out.out(`  ${who?.name ?? e.personId}: ${e.itemCode} ${e.itemName} × ${e.lines} line(s), ${formatHundredths(e.points)} pts`);
+      out.out(
+        `  ${who?.name ?? e.personId}: ${e.itemCode} ${e.itemName} × ${e.lines} line(s), ${formatHundredths(e.points)} pts`,
+      );
     }
   }
   printBlockers(out, m.blockers);
