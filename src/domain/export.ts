@@ -2,7 +2,7 @@
  * The month's results as a table, one row per person with every component (SCHEME.md "Scoring: the
  * formula"): raw, group max, quantity, quality and veto, weights, discretionary, final, ranks overall /
  * within category / within section, section and category. Written as CSV (UTF-8 with a byte-order mark,
- * so Excel shows Chinese) or XLSX (numbers as numbers). Format: docs/import-formats.md#results-export.
+ * so Excel shows Chinese) or XLSX (numbers as numbers). Format: README.md#results-export.
  *
  * When the month has persisted MonthResult rows they are used (status "published" when the month is
  * published, else "saved"); otherwise the month is computed now with the scoring module from the

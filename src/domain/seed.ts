@@ -1,5 +1,5 @@
 /**
- * Sample data shipped with the project (prisma/seed/, docs/import-formats.md):
+ * Sample data shipped with the project (prisma/seed/, README.md ("Import formats")):
  * - seedCatalog: the five work categories with their default weights (SCHEME.md "Work categories and
  *   coefficients") and the sample catalog (prisma/seed/catalog.sample.csv). Only what is missing is
  *   created: an item or category already present is never overwritten (so an admin's later changes, and

@@ -30,7 +30,7 @@ export const importCommand: Command = {
   help: [
     "Imports a file (CSV in UTF-8, with or without BOM; or the first sheet of an .xlsx). The whole file is",
     "checked first: if anything is wrong it is refused whole, with every problem listed by line, and",
-    "nothing is written. Otherwise it is written in one transaction. Formats: docs/import-formats.md;",
+    "nothing is written. Otherwise it is written in one transaction. Formats: README.md, Import formats;",
     "examples: prisma/seed/*.sample.csv, examples/entries.bad.csv.",
     "",
     "catalog   upserts items by code. A changed point value creates a new point version effective from",

@@ -4,7 +4,7 @@
  * SCHEME.md "The work item catalog": each item has a code, name, category, unit, standard points per
  * unit, required evidence and quality standard. Points are versioned: a changed point value creates a new
  * ItemPointVersion effective from the given month (reason "import"); an entry keeps the version in force
- * on its work date. Format: docs/import-formats.md#catalog.
+ * on its work date. Format: README.md#catalog.
  *
  * The whole file is validated first (every problem listed by line); then everything is written in one
  * transaction. Re-importing the same file changes nothing.

@@ -1,5 +1,5 @@
 /**
- * The compact encodings of the catalog's list columns (docs/import-formats.md):
+ * The compact encodings of the catalog's list columns (README.md ("Import formats")):
  * - evidence: documents separated by ";", each "中文名|English name" (the English part optional):
  *     欠税清册|Arrears list;欠税公告|Arrears notice
  * - quality: rules separated by ";", each "<value>:<中文描述>|<English description>", where value is a

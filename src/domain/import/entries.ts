@@ -1,6 +1,6 @@
 /**
  * Entries import: lines of work from another system (e.g. the tax system's export), imported as
- * APPROVED lines of one month. Format: docs/import-formats.md#entries.
+ * APPROVED lines of one month. Format: README.md#entries.
  *
  * Each line becomes an Entry with source IMPORT, priced by the item's point version in force in the month
  * (SCHEME.md: "An entry keeps the points of the version in force on its work date"; versions start on a

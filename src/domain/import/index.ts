@@ -1,7 +1,7 @@
 /**
  * File imports (admin CLI, seed): catalog, sections, people, entries, and the demo's quality adjustments
  * and awards. Each validates the whole file first, refuses it with every problem listed by line
- * (ImportRefusedError), and otherwise writes it in one transaction. Formats: docs/import-formats.md.
+ * (ImportRefusedError), and otherwise writes it in one transaction. Formats: README.md ("Import formats").
  */
 export {
   CATALOG_COLUMNS,

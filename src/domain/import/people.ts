@@ -1,6 +1,6 @@
 /**
  * People import: upserts people by Slack user id, with their section, default work category, locale and
- * roles (SCHEME.md "People and roles"). Format: docs/import-formats.md#people.
+ * roles (SCHEME.md "People and roles"). Format: README.md#people.
  *
  * The file is authoritative for the people it lists: their roles become exactly the listed ones, and a
  * SECTION_CHIEF is chief of their own section (only). People not in the file are left alone. Optional

@@ -1,7 +1,7 @@
 /**
  * Quality adjustments and discretionary awards from a file. Used by `seed --demo` for the demo month
  * (prisma/seed/quality.sample.csv, awards.sample.csv); in normal use the assessment group and the branch
- * chief record these in Slack. Formats: docs/import-formats.md#quality-and-awards-demo-data.
+ * chief record these in Slack. Formats: README.md#quality-adjustments-and-awards-demo-data.
  *
  * SCHEME.md "Scoring: the formula": quality = 100 + Σ adjustments (deduction −, bonus +), a veto sets it
  * to 0; discretionary awards are ≥ 0 and the pool (10 points × staff assessed) is never overspent.

@@ -1,5 +1,5 @@
 /**
- * Sections import (股室): upserts sections by code. Format: docs/import-formats.md#sections.
+ * Sections import (股室): upserts sections by code. Format: README.md#sections.
  * Validated whole first, written in one transaction; re-importing the same file changes nothing.
  */
 import { z } from "zod";

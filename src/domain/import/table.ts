@@ -1,6 +1,6 @@
 /**
  * Reading an import file into rows of text cells, with the line (CSV) or row (XLSX) number of each, and
- * binding the header to a format's columns. Formats: docs/import-formats.md.
+ * binding the header to a format's columns. Formats: README.md ("Import formats").
  *
  * - CSV: UTF-8 with or without a byte-order mark, comma-separated, RFC 4180 quoting (a quoted cell may
  *   hold commas and line breaks). A file that is not valid UTF-8 (e.g. saved as GBK by Excel) is refused.

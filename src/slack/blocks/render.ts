@@ -1,5 +1,5 @@
 /**
- * Renders Block Kit as plain text, roughly as Slack shows it: used by docs/slack.md's examples
+ * Renders Block Kit as plain text, roughly as Slack shows it: used by README.md's examples
  * (scripts/render-examples.ts) and by tests that assert on what a person reads.
  */
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * Prints text renderings of the bot's Block Kit replies, built by the real block builders from sample
- * data, as Markdown (docs/slack.md "What the replies look like").
+ * data, as Markdown (README.md "What the replies look like").
  *   npx tsx src/slack/scripts/render-examples.ts > /tmp/examples.md
  */
 import { type Lang, translator } from "../../i18n/index.js";
