@@ -30,6 +30,9 @@ export default defineConfig({
     const { pgliteAdapter } = await import("./src/db/pglite-adapter.ts");
     const dir = process.env.PGLITE_DIR ?? path.join(".data", "pglite");
     mkdirSync(dir, { recursive: true });
+    // one process at a time on a PGlite folder (src/db/folder-lock.ts); released when the CLI exits
+    const { lockFolder } = await import("./src/db/folder-lock.ts");
+    lockFolder(dir);
     return pgliteAdapter(new PGlite(dir));
   },
 });

@@ -3,6 +3,7 @@
  * Everything about the scheme itself (channels, deadlines, privacy …) lives in the Setting table and is
  * changed from Slack or the admin CLI; this file holds only how the process runs.
  */
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { DEFAULT_TIME_ZONE } from "./util/time.js";
 
@@ -87,4 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: c.TZ_DEFAULT ?? DEFAULT_TIME_ZONE,
     slackMode: c.SLACK_APP_TOKEN ? "socket" : c.SLACK_BOT_TOKEN ? "http" : "playground",
   };
+}
+
+/**
+ * Reads `.env` (or ENV_FILE) into process.env when the file exists; variables already set in the
+ * environment win. Returns the file read, if any. Called by `npm start` and the admin CLI.
+ */
+export function loadDotEnv(file = process.env.ENV_FILE ?? ".env"): string | undefined {
+  if (!existsSync(file)) return undefined;
+  process.loadEnvFile(file);
+  return file;
 }

@@ -6,7 +6,7 @@
  * - with no Slack tokens: report readiness and exit (the local playground is a later addition).
  * Ctrl-C / SIGTERM stop the app and close the database.
  */
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { seedCatalog, seedDemo } from "./domain/seed.js";
 import { createSlackApp } from "./slack/app.js";
@@ -14,7 +14,9 @@ import { createLogger } from "./slack/logger.js";
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
+  let envFile: string | undefined;
   try {
+    envFile = loadDotEnv();
     config = loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
@@ -26,6 +28,7 @@ async function main(): Promise<number> {
   }
   const log = createLogger(config.LOG_LEVEL);
   const started = Date.now();
+  if (envFile) log.info({ file: envFile }, "read settings from the environment file");
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const applied = await db.migrate();
   log.info(

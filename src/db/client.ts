@@ -11,8 +11,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { lockFolder } from "./folder-lock.js";
 import { applyMigrations, type MigrationStatus, migrationStatus, type SqlRunner } from "./migrate.js";
 import { pgliteAdapter } from "./pglite-adapter.js";
+import { pgliteRawSql, poolRawSql, registerRawSql } from "./raw.js";
 
 export type Db = PrismaClient;
 /** The client handed to use-cases inside `db.$transaction(async (tx) => …)`. */
@@ -65,16 +67,23 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
   const dir = options.pgliteDir ?? process.env.PGLITE_DIR ?? DEFAULT_PGLITE_DIR;
   const inMemory = dir.startsWith("memory://");
   if (!inMemory) mkdirSync(dir, { recursive: true });
+  const unlock = inMemory ? () => {} : lockFolder(dir);
   const pglite = inMemory
     ? new PGlite(options.pgliteLoad ? { loadDataDir: options.pgliteLoad } : {})
     : new PGlite(dir, options.pgliteLoad ? { loadDataDir: options.pgliteLoad } : {});
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   await pglite.exec("SET TIME ZONE 'UTC'");
   const sql: SqlRunner = {
     exec: (s) => pglite.exec(s),
     query: async <T>(s: string, params?: unknown[]) => ({ rows: (await pglite.query<T>(s, params)).rows }),
   };
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  registerRawSql(prisma, pgliteRawSql(pglite));
   let closed = false;
   return {
     prisma,
@@ -86,8 +95,12 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
     async close() {
       if (closed) return;
       closed = true;
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
@@ -106,6 +119,7 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
   // An idle client losing its server (e.g. PostgreSQL restarting) must not crash the process.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  registerRawSql(prisma, poolRawSql(pool));
   const sql: SqlRunner = {
     exec: (s) => pool.query(s),
     query: async <T>(s: string, params?: unknown[]) => ({ rows: (await pool.query(s, params)).rows as T[] }),

@@ -170,14 +170,14 @@ export function printBlockers(out: Output, b: MonthBlockers): void {
 
 export const closeCommand: Command = {
   name: "close",
-  summary: "compute a month and print the result table (--dry-run; publishing is done in Slack)",
+  summary: "compute a month and print the result table (--dry-run only; publishing is not available yet)",
   usage: ["close <YYYY-MM> --dry-run"],
   help: [
     "Computes the month from the database with the scoring module and prints, per category then overall:",
     "person, section, raw, group max, quantity, quality (✗ = veto), weights, weighted parts, discretionary,",
     "final and ranks (overall, in category, in section); then the discretionary pool (size/spent/left) and",
     "what blocks closing (sheets not approved, temporary tasks awaiting pricing, staff not quality-reviewed).",
-    "Nothing is saved. Without --dry-run the command refuses: publishing is done in Slack.",
+    "Nothing is saved. Without --dry-run the command refuses: publishing (persist, lock, announce) is a later feature.",
   ].join("\n"),
   options: { "dry-run": { type: "boolean" } },
   needs: "migrated",
@@ -187,7 +187,7 @@ export const closeCommand: Command = {
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, closeCommand);
     if (!args.values["dry-run"]) {
       throw new CliError(
-        `close ${month}: use --dry-run; publishing is done in Slack (the assessment group's close and publish)`,
+        `close ${month}: use --dry-run; publishing the month (persist, lock, announce) is not available yet`,
       );
     }
     const loaded = await loadMonthInput(ctx.db, month);

@@ -2,9 +2,11 @@
 import path from "node:path";
 import { audit } from "../../domain/audit.js";
 import {
+  importAwards,
   importCatalog,
   importEntries,
   importPeople,
+  importQualityAdjustments,
   importSections,
   isImportRefused,
   type RawTable,
@@ -15,17 +17,19 @@ import { formatHundredths } from "../../scoring/index.js";
 import { currentMonth } from "../../util/time.js";
 import { CliError, type Command, type CommandContext, EXIT, requireMonth, UsageError } from "../command.js";
 
-const KINDS = ["catalog", "people", "sections", "entries"] as const;
+const KINDS = ["catalog", "people", "sections", "entries", "quality", "awards"] as const;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
   name: "import",
-  summary: "import a catalog, sections, people or approved lines from a CSV/XLSX file",
+  summary: "import a catalog, sections, people, approved lines, quality adjustments or awards (CSV/XLSX)",
   usage: [
     "import catalog <file.csv|file.xlsx> [--effective YYYY-MM]",
     "import sections <file.csv>",
     "import people <file.csv>",
     "import entries <file.csv> --month YYYY-MM",
+    "import quality <file.csv>",
+    "import awards <file.csv>",
   ],
   help: [
     "Imports a file (CSV in UTF-8, with or without BOM; or the first sheet of an .xlsx). The whole file is",
@@ -39,6 +43,9 @@ export const importCommand: Command = {
     "people    upserts people by Slack id (roles, section, category, locale). Import sections first.",
     "entries   adds lines of --month as APPROVED lines (source IMPORT), priced by the point version in",
     "          force; creates each person's sheet in state APPROVED. Lines already imported are skipped.",
+    "quality   adds quality adjustments (signed points, or veto) of people and months named in the file",
+    "          (e.g. the paper records of a month kept before the bot). Rows already recorded are skipped.",
+    "awards    adds discretionary awards; refused if a month's pool (poolPerStaff × staff) would be overspent.",
     "",
     'Every change is audited with actor "cli".',
   ].join("\n"),
@@ -48,7 +55,7 @@ export const importCommand: Command = {
     const [kind, file, ...rest] = args.positionals;
     if (!kind || !(KINDS as readonly string[]).includes(kind)) {
       throw new UsageError(
-        kind ? `unknown import "${kind}" (catalog, sections, people, entries)` : "what to import?",
+        kind ? `unknown import "${kind}" (${KINDS.join(", ")})` : "what to import?",
         importCommand,
       );
     }
@@ -117,6 +124,17 @@ async function runImport(
       const s = k === "sections" ? await importSections(ctx.db, table) : await importPeople(ctx.db, table);
       out.out(
         `${s.source}: ${s.rows} ${k} — ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged`,
+      );
+      break;
+    }
+    case "quality":
+    case "awards": {
+      const s =
+        k === "quality"
+          ? await importQualityAdjustments(ctx.db, table, { actor: "cli" })
+          : await importAwards(ctx.db, table, { actor: "cli" });
+      out.out(
+        `${s.source}: ${s.rows} ${k === "quality" ? "adjustments" : "awards"} — ${s.added} added, ${s.alreadyPresent} already recorded`,
       );
       break;
     }

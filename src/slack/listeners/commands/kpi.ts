@@ -38,7 +38,7 @@ export function kpiCommand(ctx: SlackContext) {
       if (words[0] === "help" || words[0] === "帮助") return void (await send(kpiHelpMessage(t)));
       if (words[0] === "lang" || words[0] === "language" || words[0] === "语言") {
         const arg = words[1] ?? "";
-        if (!(arg in LANG_ARG)) return void (await send(simpleMessage(t("kpi.langInvalid"))));
+        if (!Object.hasOwn(LANG_ARG, arg)) return void (await send(simpleMessage(t("kpi.langInvalid"))));
         const chosen = LANG_ARG[arg] ?? null;
         await setPersonLocale(ctx.db, actor, chosen);
         ctx.actors.invalidate(user);

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, loadDotEnv } from "../../src/config.js";
+
+describe("configuration", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+  });
+
+  it("defaults to the embedded database and no Slack (playground)", () => {
+    const c = loadConfig({});
+    expect(c.slackMode).toBe("playground");
+    expect(c.timeZone).toBe("Asia/Shanghai");
+    expect(c.PORT).toBe(3000);
+  });
+
+  it("chooses Socket Mode with an app token, HTTP mode with a signing secret", () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slackMode).toBe("socket");
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slackMode).toBe("http");
+  });
+
+  it("names every missing or malformed variable", () => {
+    try {
+      loadConfig({
+        SLACK_BOT_TOKEN: "xoxp-user",
+        DATABASE_URL: "mysql://x",
+        PORT: "eighty",
+        TZ_DEFAULT: "Mars/Base",
+      });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+      expect(msg).toMatch(/DATABASE_URL must be a postgresql:\/\/ URL/);
+      expect(msg).toMatch(/PORT/);
+      expect(msg).toMatch(/TZ_DEFAULT unknown time zone/);
+    }
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(
+      /SLACK_SIGNING_SECRET is required in HTTP mode/,
+    );
+  });
+
+  it("reads .env without overriding what the environment already sets", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "kpi-env-"));
+    const file = path.join(dir, ".env");
+    writeFileSync(file, "KPI_TEST_FROM_FILE=file\nKPI_TEST_BOTH=file\n");
+    process.env.KPI_TEST_BOTH = "environment";
+    expect(loadDotEnv(file)).toBe(file);
+    expect(process.env.KPI_TEST_FROM_FILE).toBe("file");
+    expect(process.env.KPI_TEST_BOTH).toBe("environment");
+    expect(loadDotEnv(path.join(dir, "missing.env"))).toBeUndefined();
+  });
+});
