@@ -151,3 +151,16 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
     },
   };
 }
+
+/**
+ * Awaits Prisma queries one after the other. Prisma's query promises are lazy (they run when awaited),
+ * so this runs them in order on one connection: inside an interactive transaction `Promise.all` would
+ * send concurrent queries down one pg client, which pg deprecates (and PGlite serialises anyway).
+ */
+export async function inOrder<T extends readonly unknown[]>(
+  queries: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await q);
+  return out as { -readonly [K in keyof T]: Awaited<T[K]> };
+}

@@ -19,7 +19,7 @@
  * Blockers: assessed staff whose sheet is not approved (state, or NONE for no sheet), temporary tasks
  * awaiting pricing, staff not yet quality-reviewed (QualityReview), and the unscorable staff above.
  */
-import type { Database, Db, Tx } from "../db/client.js";
+import { type Database, type Db, inOrder, type Tx } from "../db/client.js";
 import { Role, SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
 import type { CategoryConfig, LineInput, MonthInput, PersonInput, TempTaskInput } from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
@@ -103,7 +103,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
   if (!isMonth(month)) throw new DomainError("month.invalid", { month });
   const p: Db | Tx = "prisma" in db && "sql" in db ? db.prisma : (db as Db | Tx);
 
-  const [staff, monthCats, categories, weightRows, settings] = await Promise.all([
+  const [staff, monthCats, categories, weightRows, settings] = await inOrder([
     p.person.findMany({
       where: { active: true, roles: { some: { role: Role.STAFF } } },
       include: { section: true },
@@ -181,7 +181,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
   }
   const ids = [...people.keys()];
 
-  const [lineRows, incompleteRows, tempTasks, sheets, adjustments, awards, reviews] = await Promise.all([
+  const [lineRows, incompleteRows, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
     p.$queryRaw<LineRow[]>`
       SELECT g."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines
       FROM (

@@ -24,7 +24,7 @@
  * Blocker codes in sheetSummary().blockers (same catalog): sheet.empty, sheet.alreadySubmitted { month },
  *   sheet.locked, sheet.futureMonth.
  */
-import type { Db, Tx } from "../db/client.js";
+import { type Db, inOrder, type Tx } from "../db/client.js";
 import type { SheetState } from "../generated/prisma/enums.js";
 import { type Clock, currentMonth, shiftMonth } from "../util/time.js";
 import { audit } from "./audit.js";
@@ -259,7 +259,7 @@ export async function submitSheet(
         throw new DomainError("sheet.changed", { month });
       }
       const [lines, tempTasks] = sheet
-        ? await Promise.all([
+        ? await inOrder([
             tx.entry.count({ where: { sheetId: sheet.id, status: "ACTIVE" } }),
             tx.tempTask.count({ where: { sheetId: sheet.id, status: { not: "DELETED" } } }),
           ])
