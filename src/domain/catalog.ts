@@ -297,6 +297,54 @@ export function scoreItem(item: CatalogItem, query: string): number {
 export const PLAUSIBLE_SCORE = 0.5;
 
 /**
+ * The keys under which scoreItem answers 0.95 or more: 1 for the code, the Chinese name, the English name
+ * (as typed or compacted); 0.95 for the pinyin initials (a query of letters only). No other rule reaches
+ * 0.95, so when exactly one item is found under these keys it is matchItems' clear winner.
+ */
+interface ExactIndex {
+  length: number;
+  byKey: Map<string, CatalogItem[]>;
+  byInitials: Map<string, CatalogItem[]>;
+}
+
+const exactIndexes = new WeakMap<readonly CatalogItem[], ExactIndex>();
+
+function exactIndex(items: readonly CatalogItem[]): ExactIndex {
+  const known = exactIndexes.get(items);
+  if (known && known.length === items.length) return known;
+  const byKey = new Map<string, CatalogItem[]>();
+  const byInitials = new Map<string, CatalogItem[]>();
+  const add = (map: Map<string, CatalogItem[]>, k: string, item: CatalogItem) => {
+    const list = map.get(k);
+    if (!list) map.set(k, [item]);
+    else if (!list.includes(item)) list.push(item);
+  };
+  for (const item of items) {
+    for (const k of [compact(item.code), compact(item.name), key(item.nameEn), compact(item.nameEn)]) {
+      if (k) add(byKey, k, item);
+    }
+    add(byInitials, item.pinyinInitials || pinyinInitialsOf(item.name), item);
+  }
+  const index = { length: items.length, byKey, byInitials };
+  exactIndexes.set(items, index);
+  return index;
+}
+
+/** The only item scoring 0.95 or more for `query`, from an index built once per catalog list. */
+function uniqueExact(items: readonly CatalogItem[], query: string): CatalogItem | undefined {
+  const index = exactIndex(items);
+  const q = key(query);
+  const qc = compact(query);
+  const found = new Set<CatalogItem>();
+  for (const list of [index.byKey.get(qc), index.byKey.get(q)]) for (const i of list ?? []) found.add(i);
+  if (/^[a-z]+$/.test(qc)) for (const i of index.byInitials.get(qc) ?? []) found.add(i);
+  if (found.size !== 1) return undefined;
+  const [item] = found;
+  // the list may have been changed in place since the index was built: confirm with the scorer
+  return item && scoreItem(item, query) >= 0.95 ? item : undefined;
+}
+
+/**
  * Finds what `query` names. One clear winner → `exact` (an exact code or name, unique pinyin initials, or
  * the only plausible match, or one far ahead of the rest); otherwise `candidates` are the plausible matches
  * (for buttons), or when there is none, the closest items (for "did you mean"). Candidates are best first.
@@ -308,6 +356,8 @@ export function matchItems(
 ): { exact?: CatalogItem; candidates: { item: CatalogItem; score: number }[] } {
   const limit = opts.limit ?? 5;
   if (!compact(query)) return { candidates: [] };
+  const sure = uniqueExact(items, query);
+  if (sure) return { exact: sure, candidates: [] };
   const scored = items
     .map((item) => ({ item, score: scoreItem(item, query) }))
     .sort((a, b) => b.score - a.score || a.item.code.localeCompare(b.item.code));

@@ -52,10 +52,11 @@
  *   evidence.badFile       { id }                   not a Slack file id
  *   evidence.unknownDocument { id }                 a ticked/named document the item does not require
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { Db, Tx } from "../db/client.js";
-import { Prisma } from "../generated/prisma/client.js";
-import type { EntrySource, SheetState } from "../generated/prisma/enums.js";
+import { rawSqlOf } from "../db/raw.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { EntrySource, Role, SheetState } from "../generated/prisma/enums.js";
 import { type Clock, isDate, isMonth, monthOf, previousMonth, todayIn } from "../util/time.js";
 import { audit } from "./audit.js";
 import type { CatalogEvidence } from "./catalog.js";
@@ -67,7 +68,7 @@ import {
   MAX_TEMP_MINUTES,
 } from "./command-parse.js";
 import { DomainError } from "./errors.js";
-import type { Actor } from "./people.js";
+import { type Actor, requireActor } from "./people.js";
 
 export interface Deps {
   clock: Clock;
@@ -206,17 +207,25 @@ export function isOpenState(state: SheetState | string): boolean {
 // ───────────────────────────── small helpers ─────────────────────────────
 
 let idCounter = Math.floor(Math.random() * 1_679_616);
+/** random 32-bit words, refilled 256 at a time (one getrandom call instead of one per id) */
+const randomWords = new Uint32Array(256);
+let randomNext = randomWords.length;
+const SIX_BASE36_DIGITS = 36 ** 6;
+
+function randomBase36x6(): string {
+  if (randomNext >= randomWords.length) {
+    randomFillSync(randomWords);
+    randomNext = 0;
+  }
+  return (randomWords[randomNext++]! % SIX_BASE36_DIGITS).toString(36).padStart(6, "0");
+}
 
 /** A collision-resistant id shaped like Prisma's cuid (25 characters, starting with "c"). */
 export function newId(): string {
   idCounter = (idCounter + 1) % 1_679_616;
   const time = Date.now().toString(36).padStart(8, "0").slice(-8);
   const counter = idCounter.toString(36).padStart(4, "0");
-  const rand = BigInt(`0x${randomBytes(8).toString("hex")}`)
-    .toString(36)
-    .padStart(12, "0")
-    .slice(-12);
-  return `c${time}${counter}${rand}`;
+  return `c${time}${counter}${randomBase36x6()}${randomBase36x6()}`;
 }
 
 export function requireActive(actor: Actor): void {
@@ -395,7 +404,17 @@ export async function totals(
 
 // ───────────────────────────── logWork ─────────────────────────────
 
-interface FastRow {
+/** What kpi_log_work answers (prisma/migrations/20261126120000_log_work_fn); bigint columns may arrive as strings. */
+interface LogRow {
+  actor_status: "ok" | "unknown" | "inactive";
+  person_id: string | null;
+  person_slack_user: string | null;
+  person_name: string | null;
+  person_locale: string | null;
+  person_section: string | null;
+  person_roles: string | null;
+  person_chief_of: string | null;
+  item_found: boolean | null;
   item_code: string;
   item_name: string;
   item_name_en: string;
@@ -417,17 +436,10 @@ interface FastRow {
   evidence: CatalogEvidence[] | null;
 }
 
-/**
- * One statement: reads the item, its version in force, the sheet's state, the day's and month's totals
- * and any identical line of the last minute; when every check passes, creates (or locks) the sheet,
- * inserts the entry and its audit rows. A failed check writes nothing.
- */
-function logStatement(db: Db | Tx, p: LogParams): Promise<FastRow[]> {
-  return db.$queryRaw<FastRow[]>(logStatementSql(p));
-}
-
 interface LogParams {
-  actor: Actor;
+  /** the actor's Person id, or null to resolve the person from slackUserId in the same statement */
+  personId: string | null;
+  slackUserId: string;
   itemId: string;
   month: string;
   workDate: string;
@@ -441,96 +453,44 @@ interface LogParams {
   sheetId: string;
 }
 
-/** The SQL of logStatement (exported for EXPLAIN in benchmarks). */
-export function logStatementSql(p: LogParams): Prisma.Sql {
-  const now = p.now.toISOString();
-  const person = p.actor.personId;
-  return Prisma.sql`
-WITH
-chk AS (
-  SELECT w.code AS item_code, w.name AS item_name, w."nameEn" AS item_name_en, w.unit AS item_unit,
-    w.active AS item_active, v.id AS ver_id, v.points AS ver_points, s.state::text AS cur_state,
-    m.day AS day_total, m.total AS month_total, m.lines AS month_lines, m.dup AS dup_id,
-    COALESCE(${p.limitPoints}::int,
-      (SELECT CASE WHEN jsonb_typeof(st.value) = 'number' THEN floor((st.value #>> '{}')::numeric)::int END
-       FROM "Setting" st WHERE st.key = 'plausibleDailyPoints'),
-      480)::bigint * 100 AS day_limit
-  FROM "WorkItem" w
-  LEFT JOIN LATERAL (
-    SELECT v.id, v.points FROM "ItemPointVersion" v
-    WHERE v."itemId" = w.id AND v."effectiveMonth" <= ${p.month}::varchar
-    ORDER BY v."effectiveMonth" DESC LIMIT 1
-  ) v ON true
-  LEFT JOIN "Sheet" s ON s."personId" = ${person} AND s.month = ${p.month}::varchar
-  CROSS JOIN (
-    SELECT
-      COALESCE(SUM(e."pointsPerUnit"::bigint * e.count), 0)::bigint AS total,
-      COALESCE(SUM(e."pointsPerUnit"::bigint * e.count) FILTER (WHERE e."workDate" = ${p.workDate}::varchar), 0)::bigint AS day,
-      count(*)::int AS lines,
-      max(e.id) FILTER (
-        WHERE e."itemId" = ${p.itemId} AND e."workDate" = ${p.workDate}::varchar AND e.count = ${p.count}::int
-          AND e.note IS NOT DISTINCT FROM ${p.note}::text
-          AND e."createdAt" > ${now}::timestamp(3) - interval '1 minute') AS dup
-    FROM "Entry" e
-    WHERE e."personId" = ${person} AND e.month = ${p.month}::varchar AND e.status = 'ACTIVE'
-  ) m
-  WHERE w.id = ${p.itemId}
-),
-ok AS (
-  SELECT ver_id, ver_points FROM chk
-  WHERE item_active AND ver_id IS NOT NULL
-    AND (cur_state IS NULL OR cur_state IN ('OPEN', 'RETURNED'))
-    AND (${p.confirm}::boolean
-         OR (dup_id IS NULL AND day_total + ver_points::bigint * ${p.count}::int <= day_limit))
-),
-sheet AS (
-  INSERT INTO "Sheet" (id, "personId", month, state, version, "categoryCode", "createdAt", "updatedAt")
-  SELECT ${p.sheetId}, pe.id, ${p.month}::varchar, 'OPEN', 0,
-    COALESCE((SELECT pmc."categoryCode" FROM "PersonMonthCategory" pmc
-              WHERE pmc."personId" = pe.id AND pmc.month = ${p.month}::varchar), pe."categoryCode"),
-    ${now}::timestamp(3), ${now}::timestamp(3)
-  FROM ok, "Person" pe WHERE pe.id = ${person}
-  ON CONFLICT ("personId", month) DO UPDATE SET state = "Sheet".state
-  RETURNING id, state::text AS state, (xmax = 0) AS created
-),
-entry AS (
-  INSERT INTO "Entry" (id, "personId", "sheetId", month, "workDate", "itemId", "pointVersionId", "pointsPerUnit",
-                       count, note, status, source, "createdAt", "updatedAt")
-  SELECT ${p.entryId}, ${person}, sheet.id, ${p.month}::varchar, ${p.workDate}::varchar, ${p.itemId}, ok.ver_id,
-         ok.ver_points, ${p.count}::int, ${p.note}::text, 'ACTIVE', ${p.source}::"EntrySource",
-         ${now}::timestamp(3), ${now}::timestamp(3)
-  FROM sheet, ok WHERE sheet.state IN ('OPEN', 'RETURNED')
-  RETURNING id, "sheetId", "pointVersionId", "pointsPerUnit"
-),
-audits AS (
-  INSERT INTO "AuditLog" (actor, action, "entityType", "entityId", outcome, after)
-  SELECT ${p.actor.slackUserId}, 'sheet.create', 'Sheet', sheet.id, 'OK',
-         jsonb_build_object('personId', ${person}::text, 'month', ${p.month}::text, 'state', 'OPEN')
-  FROM sheet, entry WHERE sheet.created
-  UNION ALL
-  SELECT ${p.actor.slackUserId}, 'entry.create', 'Entry', entry.id, 'OK',
-         jsonb_build_object('personId', ${person}::text, 'sheetId', entry."sheetId", 'itemId', ${p.itemId}::text,
-           'workDate', ${p.workDate}::text, 'count', ${p.count}::int, 'note', ${p.note}::text,
-           'pointVersionId', entry."pointVersionId", 'pointsPerUnit', entry."pointsPerUnit",
-           'confirmed', ${p.confirm}::boolean, 'source', ${p.source}::text)
-  FROM entry
-)
-SELECT chk.*,
-  entry.id AS entry_id, sheet.id AS sheet_id, sheet.state AS sheet_state, sheet.created AS sheet_created,
-  (SELECT COALESCE(SUM(t.points), 0)::bigint FROM "TempTask" t
-    WHERE t."personId" = ${person} AND t.month = ${p.month}::varchar AND t.status = 'PRICED') AS temp_total,
-  (SELECT json_agg(json_build_object('id', ie.id, 'name', ie.name, 'nameEn', ie."nameEn")
-                   ORDER BY ie."sortOrder", ie.name)
-   FROM "ItemEvidence" ie WHERE ie."itemId" = ${p.itemId}) AS evidence
-FROM chk LEFT JOIN sheet ON true LEFT JOIN entry ON true`;
-}
+/** The call of kpi_log_work (one round trip; the function's statements are planned once per connection). */
+export const LOG_WORK_SQL =
+  "SELECT * FROM kpi_log_work($1::text, $2::text, $3::text, $4::varchar, $5::varchar, $6::int, $7::text, " +
+  "$8::timestamp(3), $9::boolean, $10::int, $11::text, $12::text, $13::text)";
 
 /**
- * Records a line of work. The common path (no evidence) is one database round trip. Refusals write
- * nothing (sheet.locked writes only its REFUSED audit row).
+ * Reads the item, its version in force, the person, the sheet's state, the day's and month's totals and
+ * any identical line of the last minute; when every check passes, creates (or locks) the sheet, inserts
+ * the entry and its audit rows. A failed check writes nothing. Through the raw driver when `db` is a
+ * client openDatabase opened (no Prisma overhead on the hot path), else through Prisma (transactions).
  */
-export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkInput): Promise<LogWorkResult> {
-  requireActive(actor);
+async function logStatement(db: Db | Tx, p: LogParams): Promise<LogRow> {
+  const args = [
+    p.personId,
+    p.slackUserId,
+    p.itemId,
+    p.month,
+    p.workDate,
+    p.count,
+    p.note,
+    p.now.toISOString(),
+    p.confirm,
+    p.limitPoints,
+    p.source,
+    p.entryId,
+    p.sheetId,
+  ];
+  const raw = rawSqlOf(db);
+  const rows = raw
+    ? await raw.query<LogRow>("kpi_log_work", LOG_WORK_SQL, args)
+    : await db.$queryRawUnsafe<LogRow[]>(LOG_WORK_SQL, ...args);
+  const row = rows[0];
+  if (!row) throw new Error("kpi_log_work answered no row");
+  return row;
+}
+
+/** The checks that need no database; returns the statement's parameters. */
+function logParams(deps: Deps, who: { personId: string | null; slackUserId: string }, input: LogWorkInput) {
   const todayDate = today(deps);
   const month = checkWorkDate(input.workDate, todayDate);
   checkCount(input.count);
@@ -539,8 +499,8 @@ export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkIn
   if (typeof input.itemId !== "string" || !input.itemId) {
     throw new DomainError("item.notFound", { itemId: String(input.itemId ?? "") });
   }
-  const params = {
-    actor,
+  const params: LogParams = {
+    ...who,
     itemId: input.itemId,
     month,
     workDate: input.workDate,
@@ -553,17 +513,49 @@ export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkIn
     entryId: newId(),
     sheetId: newId(),
   };
+  return { params, evidence };
+}
 
+/** The person the statement resolved, refused as requireActor refuses (unknown, deactivated). */
+function actorOf(row: LogRow, slackUserId: string): Actor {
+  if (row.actor_status === "unknown" || !row.person_id) {
+    throw new DomainError("auth.unknownUser", { user: slackUserId });
+  }
+  if (row.actor_status === "inactive") throw new DomainError("auth.inactive", { user: slackUserId });
+  return {
+    personId: row.person_id,
+    slackUserId: row.person_slack_user ?? slackUserId,
+    name: row.person_name ?? "",
+    roles: new Set((row.person_roles ? row.person_roles.split(",") : []) as Role[]),
+    sectionId: row.person_section,
+    chiefOf: row.person_chief_of ? row.person_chief_of.split(",") : [],
+    locale: row.person_locale,
+    active: true,
+  };
+}
+
+/**
+ * Records a line of work. The common path (no evidence) is one database round trip. Refusals write
+ * nothing (sheet.locked writes only its REFUSED audit row).
+ */
+export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkInput): Promise<LogWorkResult> {
+  requireActive(actor);
+  const { params, evidence } = logParams(
+    deps,
+    { personId: actor.personId, slackUserId: actor.slackUserId },
+    input,
+  );
   return auditRefusals(db, actor, { action: "entry.create", entityType: "Entry" }, async () => {
     if (!hasEvidence(evidence)) {
-      const rows = await logStatement(db, params);
-      return interpret(rows[0], params, input);
+      const row = await logStatement(db, params);
+      actorOf(row, actor.slackUserId);
+      return interpret(row, params, input);
     }
     return db.$transaction(async (tx) => {
-      const rows = await logStatement(tx, params);
-      const row = rows[0];
+      const row = await logStatement(tx, params);
+      actorOf(row, actor.slackUserId);
       const result = interpret(row, params, input);
-      const required = row?.evidence ?? [];
+      const required = row.evidence ?? [];
       checkDocuments(required, evidence);
       if (result.status !== "logged") return result;
       await addEvidence(tx, actor, result.entry.id, required, evidence, []);
@@ -576,8 +568,39 @@ export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkIn
   });
 }
 
-function interpret(row: FastRow | undefined, p: LogParams, input: LogWorkInput): LogWorkResult {
-  if (!row) throw new DomainError("item.notFound", { itemId: p.itemId });
+/**
+ * logWork for a Slack user not resolved yet: the person is looked up in the same round trip (the /log
+ * command's hot path). Refuses exactly as requireActor + logWork do, the actor's refusals first
+ * (auth.unknownUser, auth.inactive); answers the actor with the result.
+ */
+export async function logWorkAs(
+  db: Db,
+  deps: Deps,
+  slackUserId: string,
+  input: LogWorkInput,
+): Promise<{ actor: Actor; result: LogWorkResult }> {
+  let prepared: ReturnType<typeof logParams>;
+  try {
+    prepared = logParams(deps, { personId: null, slackUserId }, input);
+  } catch (error) {
+    await requireActor(db, slackUserId); // who is asking is refused before what they asked
+    throw error;
+  }
+  if (hasEvidence(prepared.evidence)) {
+    const actor = await requireActor(db, slackUserId);
+    return { actor, result: await logWork(db, deps, actor, input) };
+  }
+  const { params } = prepared;
+  const row = await logStatement(db, params);
+  const actor = actorOf(row, slackUserId);
+  const result = await auditRefusals(db, actor, { action: "entry.create", entityType: "Entry" }, async () =>
+    interpret(row, { ...params, personId: actor.personId }, input),
+  );
+  return { actor, result };
+}
+
+function interpret(row: LogRow, p: LogParams, input: LogWorkInput): LogWorkResult {
+  if (!row.item_found) throw new DomainError("item.notFound", { itemId: p.itemId });
   const item = { code: row.item_code, name: row.item_name, nameEn: row.item_name_en, unit: row.item_unit };
   if (!row.item_active)
     throw new DomainError("item.inactive", { code: item.code, name: item.name, nameEn: item.nameEn });

@@ -3,7 +3,7 @@
  * dates "YYYY-MM-DD"; both are computed in the zone, never from the server's local time.
  */
 import { TZDate } from "@date-fns/tz";
-import { addMonths, format, isValid, parse } from "date-fns";
+import { addMonths, format } from "date-fns";
 
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
@@ -20,13 +20,35 @@ export function isMonth(s: string): boolean {
 
 /** A real calendar date "YYYY-MM-DD" (rejects 2026-13-40, 2026-02-30). */
 export function isDate(s: string): boolean {
-  if (!DATE_RE.test(s)) return false;
-  const d = parse(s, "yyyy-MM-dd", new Date(2000, 0, 1));
-  return isValid(d) && format(d, "yyyy-MM-dd") === s;
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  // the month's last day, proleptic Gregorian (setUTCFullYear keeps years 0–99 as they are)
+  const last = new Date(0);
+  last.setUTCFullYear(year, month, 0);
+  return day <= last.getUTCDate();
 }
 
+/**
+ * Per zone, the last minute asked and its date. Since 1973 every zone's UTC offset is a whole number of
+ * minutes, so a date only changes on a minute boundary; earlier instants are not cached.
+ */
+const CACHE_FROM_MINUTE = Date.UTC(1973, 0, 1) / 60_000;
+const todayCache = new Map<string, { minute: number; date: string }>();
+
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return format(new TZDate(now.getTime(), timeZone), "yyyy-MM-dd");
+  const minute = Math.floor(now.getTime() / 60_000);
+  const hit = todayCache.get(timeZone);
+  if (hit && hit.minute === minute) return hit.date;
+  const date = format(new TZDate(now.getTime(), timeZone), "yyyy-MM-dd");
+  if (minute >= CACHE_FROM_MINUTE) {
+    if (todayCache.size > 100) todayCache.clear();
+    todayCache.set(timeZone, { minute, date });
+  }
+  return date;
 }
 
 export function nowParts(timeZone: string, now: Date = new Date()) {
