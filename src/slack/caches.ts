@@ -50,6 +50,13 @@ export class ActorCache {
     return p;
   }
 
+  /** Stores an actor just read from the database (e.g. by the /log statement, which resolves it too). */
+  prime(actor: Actor): void {
+    this.map.delete(actor.slackUserId);
+    this.map.set(actor.slackUserId, { at: this.now(), value: actor });
+    if (this.map.size > 5000) this.map.delete(this.map.keys().next().value!);
+  }
+
   invalidate(slackUserId?: string): void {
     if (slackUserId) this.map.delete(slackUserId);
     else this.map.clear();

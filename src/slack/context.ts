@@ -35,8 +35,8 @@ export interface SlackContext {
   deps: { clock: Clock; timeZone: string };
   /** set once the App exists: the bot's Web API client */
   client?: WebClient;
-  /** publishes the person's App Home (after ack, coalesced) */
-  refreshHome: (slackUserId: string) => void;
+  /** publishes the person's App Home (after ack, debounced and coalesced; `now` when they opened it) */
+  refreshHome: (slackUserId: string, opts?: { now?: boolean }) => void;
 }
 
 export function createContext(opts: {

@@ -17,9 +17,11 @@ export { DomainError, isDomainError } from "../domain/errors.js";
 export {
   attachEvidence,
   deleteLine,
+  type LogWorkResult,
   listLines,
   logTempTask,
   logWork,
+  logWorkAs,
   undoLast,
   updateLine,
 } from "../domain/logging.js";

@@ -1,7 +1,7 @@
 /**
  * App Home: gathers the person's month so far, the next deadline and the last published result, and
- * publishes it. Refreshes are scheduled after ack and coalesced per person: while one is running, further
- * requests for the same person collapse into one more run.
+ * publishes it. Refreshes are scheduled after ack, debounced and coalesced per person (one at a time per
+ * person, a few at a time overall): see homeRefresher.
  */
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
@@ -85,33 +85,98 @@ export async function publishHome(ctx: SlackContext, client: WebClient, slackUse
   }
 }
 
-/** A coalescing scheduler of home refreshes: returns the function to call after every change. */
+export interface HomeRefresherOptions {
+  /** quiet time after a person's last change before their home is rebuilt (default 1500 ms) */
+  debounceMs?: number;
+  /** someone who keeps changing things still sees their home rebuilt within this (default 10 s) */
+  maxWaitMs?: number;
+  /** home rebuilds running at once, everyone together (default 4) */
+  concurrency?: number;
+}
+
+export interface HomeRefresher {
+  /**
+   * Rebuilds the person's home after a change: once they have been quiet for `debounceMs` (at the latest
+   * `maxWaitMs` after the first change), or at once with `{ now: true }` (they opened the home). A change
+   * while their rebuild runs schedules one more; every rebuild reads the data when it starts, so no
+   * change is ever left out, only coalesced.
+   */
+  schedule: (slackUserId: string, opts?: { now?: boolean }) => void;
+  /** runs every scheduled rebuild now and resolves once none is left (tests, shutdown) */
+  idle: () => Promise<void>;
+}
+
+/**
+ * A coalescing scheduler of home refreshes. After-ack work must never swamp the process that acks: one
+ * rebuild per person at a time, debounced, and at most `concurrency` rebuilds in flight overall.
+ */
 export function homeRefresher(
   ctx: SlackContext,
   client: WebClient,
-): {
-  schedule: (slackUserId: string) => void;
-  idle: () => Promise<void>;
-} {
+  opts: HomeRefresherOptions = {},
+): HomeRefresher {
+  const debounceMs = opts.debounceMs ?? 1_500;
+  const maxWaitMs = opts.maxWaitMs ?? 10_000;
+  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  /** waiting for the person to be quiet */
+  const waiting = new Map<string, { timer: ReturnType<typeof setTimeout>; first: number }>();
+  /** ready, waiting for a free slot (in order) */
+  const ready = new Set<string>();
   const running = new Map<string, Promise<void>>();
-  const again = new Set<string>();
-  const run = (user: string): Promise<void> => {
-    const p = publishHome(ctx, client, user).finally(() => {
-      running.delete(user);
-      if (again.delete(user)) running.set(user, run(user));
-    });
-    return p;
+  /** changed while their rebuild was running: true = rebuild at once after it */
+  const again = new Map<string, boolean>();
+
+  const pump = () => {
+    for (const user of ready) {
+      if (running.size >= concurrency) return;
+      ready.delete(user);
+      const p = publishHome(ctx, client, user)
+        .catch((error) => ctx.logger.error({ err: error, user }, "home: refresh failed"))
+        .finally(() => {
+          running.delete(user);
+          const now = again.get(user);
+          if (now !== undefined) {
+            again.delete(user);
+            schedule(user, { now });
+          }
+          pump();
+        });
+      running.set(user, p);
+    }
+  };
+  const makeReady = (user: string) => {
+    const w = waiting.get(user);
+    if (w) {
+      clearTimeout(w.timer);
+      waiting.delete(user);
+    }
+    ready.add(user);
+    pump();
+  };
+  const schedule = (user: string, o: { now?: boolean } = {}) => {
+    if (running.has(user)) {
+      again.set(user, (again.get(user) ?? false) || o.now === true);
+      return;
+    }
+    if (ready.has(user)) return;
+    if (o.now) return makeReady(user);
+    const at = Date.now();
+    const w = waiting.get(user);
+    const first = w?.first ?? at;
+    if (w) clearTimeout(w.timer);
+    const delay = Math.max(0, Math.min(debounceMs, first + maxWaitMs - at));
+    const timer = setTimeout(() => makeReady(user), delay);
+    timer.unref?.();
+    waiting.set(user, { timer, first });
   };
   return {
-    schedule(user) {
-      if (running.has(user)) {
-        again.add(user);
-        return;
-      }
-      running.set(user, run(user));
-    },
+    schedule,
     async idle() {
-      while (running.size > 0) await Promise.allSettled([...running.values()]);
+      for (;;) {
+        for (const user of [...waiting.keys()]) makeReady(user);
+        if (running.size === 0 && ready.size === 0) return;
+        await Promise.allSettled([...running.values()]);
+      }
     },
   };
 }

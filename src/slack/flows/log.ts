@@ -14,7 +14,15 @@ import {
   loggedReply,
 } from "../blocks/log-reply.js";
 import type { SlackContext } from "../context.js";
-import { type Actor, type CatalogItem, logWork, matchItems, PLAUSIBLE_SCORE } from "../domain.js";
+import {
+  type Actor,
+  type CatalogItem,
+  type LogWorkResult,
+  logWork,
+  logWorkAs,
+  matchItems,
+  PLAUSIBLE_SCORE,
+} from "../domain.js";
 import type { PendingLog } from "../values.js";
 
 export interface EvidenceInput {
@@ -34,14 +42,37 @@ export async function recordLine(
   pending: PendingLog,
   opts: { confirm?: boolean; evidence?: EvidenceInput } = {},
 ): Promise<LogOutcome> {
-  const r = await logWork(ctx.db, ctx.deps, actor, {
+  const r = await logWork(ctx.db, ctx.deps, actor, logInput(pending, opts));
+  return toOutcome(r, pending);
+}
+
+/**
+ * recordLine for a Slack user not resolved yet: the person is looked up in the same round trip (the
+ * /log command's path) and the actor cache refreshed with them. Refuses unknown and deactivated people
+ * with the same DomainErrors as the actor cache.
+ */
+export async function recordLineAs(
+  ctx: SlackContext,
+  slackUserId: string,
+  pending: PendingLog,
+): Promise<{ actor: Actor; outcome: LogOutcome }> {
+  const { actor, result } = await logWorkAs(ctx.db, ctx.deps, slackUserId, logInput(pending, {}));
+  ctx.actors.prime(actor);
+  return { actor, outcome: toOutcome(result, pending) };
+}
+
+function logInput(pending: PendingLog, opts: { confirm?: boolean; evidence?: EvidenceInput }) {
+  return {
     itemId: pending.i,
     count: pending.c,
     workDate: pending.d,
     ...(pending.n ? { note: pending.n } : {}),
     ...(opts.evidence ? { evidence: opts.evidence } : {}),
     ...(opts.confirm ? { confirm: true } : {}),
-  });
+  };
+}
+
+function toOutcome(r: LogWorkResult, pending: PendingLog): LogOutcome {
   if (r.status === "confirm") {
     return {
       kind: "confirm",

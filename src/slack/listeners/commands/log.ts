@@ -1,7 +1,10 @@
 /**
- * `/log …`. The common case, `/log <item> [count] [date] [note]`, answers in the ack body after at most
- * one database round trip: parse (pure), the actor (cached a few seconds), the catalog (cached), match in
- * memory, then `logWork`. `/log list` and `/log submit` ack at once and answer through response_url.
+ * `/log …`. The common case, `/log <item> [count] [date] [note]`, answers in the ack body after one
+ * database round trip: parse (pure), the catalog (cached), match in memory, then `logWorkAs`, one
+ * statement that resolves the person and records the line (and refreshes the actor cache). Nothing else
+ * before the ack: the reply's language comes from what is known (quickLang); the users.info look-up and
+ * the App Home refresh come after it. `/log list` and `/log submit` ack at once and answer through
+ * response_url.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { type Lang, translator } from "../../../i18n/index.js";
@@ -21,10 +24,11 @@ import {
   sheetSummary,
   undoLast,
 } from "../../domain.js";
-import { findItem, type LogOutcome, recordLine, renderCandidates, renderOutcome } from "../../flows/log.js";
+import { findItem, type ItemMatch, recordLineAs, renderCandidates, renderOutcome } from "../../flows/log.js";
 import { openLogModal } from "../../flows/modal.js";
 import { resolveSimilar, toRemovedView, toSummaryView, toTempView } from "../../flows/shapes.js";
 import { toListView } from "../../flows/views.js";
+import type { PendingLog } from "../../values.js";
 import { afterAck, ephemeral, errorMessage } from "../common.js";
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -57,15 +61,26 @@ export function logCommand(ctx: SlackContext) {
           await openLogModal(ctx, client, command.trigger_id, user, command.channel_id);
           return;
         case "log": {
-          const actor = await ctx.actors.get(user);
-          const workDate = resolveDate(cmd.date, today(ctx));
-          const items = await ctx.catalog.items(workDate.slice(0, 7));
-          const match = findItem(items, cmd.itemQuery);
-          const pending = { c: cmd.count, d: workDate, ...(cmd.note ? { n: cmd.note } : {}) };
-          if (match.kind !== "exact") {
-            return await reply((l) => renderCandidates(l, match, cmd.itemQuery, pending), actor);
+          // The common case is one round trip: the statement that records the line also resolves the
+          // person. Whatever is refused before it (a bad date, a catalog failure) or instead of it (no
+          // exact match) first checks the person, so someone unknown or deactivated is told that first.
+          let match: ItemMatch;
+          let pending: Omit<PendingLog, "i">;
+          try {
+            const workDate = resolveDate(cmd.date, today(ctx));
+            const items = await ctx.catalog.items(workDate.slice(0, 7));
+            match = findItem(items, cmd.itemQuery);
+            pending = { c: cmd.count, d: workDate, ...(cmd.note ? { n: cmd.note } : {}) };
+          } catch (error) {
+            await ctx.actors.get(user);
+            throw error;
           }
-          const outcome: LogOutcome = await recordLine(ctx, actor, { ...pending, i: match.item.id });
+          if (match.kind !== "exact") {
+            const actor = await ctx.actors.get(user);
+            const p = pending;
+            return await reply((l) => renderCandidates(l, match, cmd.itemQuery, p), actor);
+          }
+          const { actor, outcome } = await recordLineAs(ctx, user, { ...pending, i: match.item.id });
           return await reply((l) => renderOutcome(l, outcome), actor, outcome.kind === "logged");
         }
         case "temp": {

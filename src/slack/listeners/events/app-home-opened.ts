@@ -7,6 +7,6 @@ export function appHomeOpened(ctx: SlackContext) {
     event,
   }: SlackEventMiddlewareArgs<"app_home_opened"> & AllMiddlewareArgs): Promise<void> => {
     if (event.tab && event.tab !== "home") return;
-    ctx.refreshHome(event.user);
+    ctx.refreshHome(event.user, { now: true });
   };
 }
