@@ -404,7 +404,7 @@ export async function totals(
 
 // ───────────────────────────── logWork ─────────────────────────────
 
-/** What kpi_log_work answers (prisma/migrations/20261126120000_log_work_fn); bigint columns may arrive as strings. */
+/** What kpi_log_work answers (prisma/migrations/20261126120000_log_work_fn), as JSON. */
 interface LogRow {
   actor_status: "ok" | "unknown" | "inactive";
   person_id: string | null;
@@ -453,10 +453,13 @@ interface LogParams {
   sheetId: string;
 }
 
-/** The call of kpi_log_work (one round trip; the function's statements are planned once per connection). */
+/**
+ * The call of kpi_log_work (one round trip; the function's statements are planned once per connection),
+ * its answer as one JSON column: cheaper for the driver than describing and converting 28 columns.
+ */
 export const LOG_WORK_SQL =
-  "SELECT * FROM kpi_log_work($1::text, $2::text, $3::text, $4::varchar, $5::varchar, $6::int, $7::text, " +
-  "$8::timestamp(3), $9::boolean, $10::int, $11::text, $12::text, $13::text)";
+  "SELECT row_to_json(r) AS r FROM kpi_log_work($1::text, $2::text, $3::text, $4::varchar, $5::varchar, " +
+  "$6::int, $7::text, $8::timestamp(3), $9::boolean, $10::int, $11::text, $12::text, $13::text) r";
 
 /**
  * Reads the item, its version in force, the person, the sheet's state, the day's and month's totals and
@@ -482,9 +485,9 @@ async function logStatement(db: Db | Tx, p: LogParams): Promise<LogRow> {
   ];
   const raw = rawSqlOf(db);
   const rows = raw
-    ? await raw.query<LogRow>("kpi_log_work", LOG_WORK_SQL, args)
-    : await db.$queryRawUnsafe<LogRow[]>(LOG_WORK_SQL, ...args);
-  const row = rows[0];
+    ? await raw.query<{ r: LogRow }>("kpi_log_work", LOG_WORK_SQL, args)
+    : await db.$queryRawUnsafe<{ r: LogRow }[]>(LOG_WORK_SQL, ...args);
+  const row = rows[0]?.r;
   if (!row) throw new Error("kpi_log_work answered no row");
   return row;
 }

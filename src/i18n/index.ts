@@ -43,8 +43,107 @@ function i18n(): I18n {
   return created;
 }
 
+/**
+ * A message that needs nothing of i18next but `{{name}}` substitution: the language's own string (no
+ * fallback), no plural/context variants of the key, no nesting (`$t(`), no unescaped (`{{- x}}`),
+ * formatted (`{{x, fmt}}`) or nested-path (`{{a.b}}`) placeholders. The /log reply is rendered on the ack
+ * path, and i18next's full pipeline (plural look-ups for `count`, option handling) costs more than the
+ * rest of the reply.
+ */
+interface Compiled {
+  /** literal text around the placeholders: parts.length === names.length + 1 */
+  parts: string[];
+  names: string[];
+  distinct: number;
+}
+
+const compiledCache = new Map<string, Compiled | null>();
+
+function compile(lang: Lang, key: string): Compiled | null {
+  const inst = i18n();
+  const template: unknown = inst.getResource(lang, "translation", key);
+  if (typeof template !== "string" || template === "" || template.includes("$t(")) return null;
+  const dot = key.lastIndexOf(".");
+  const last = key.slice(dot + 1);
+  for (const l of new Set<string>([lang, "en"])) {
+    const parent: unknown =
+      dot < 0
+        ? inst.getResourceBundle(l, "translation")
+        : inst.getResource(l, "translation", key.slice(0, dot));
+    if (parent && typeof parent === "object" && Object.keys(parent).some((k) => k.startsWith(`${last}_`))) {
+      return null;
+    }
+  }
+  const parts: string[] = [];
+  const names: string[] = [];
+  const re = /\{\{(.+?)\}\}/g;
+  let at = 0;
+  for (let m = re.exec(template); m; m = re.exec(template)) {
+    const inner = m[1] as string;
+    const name = inner.trim();
+    if (!name || inner.startsWith("-") || /[.,]/.test(name)) return null;
+    parts.push(template.slice(at, m.index));
+    names.push(name);
+    at = m.index + m[0].length;
+  }
+  parts.push(template.slice(at));
+  return { parts, names, distinct: new Set(names).size };
+}
+
+/** The compiled message rendered as i18next would, or undefined to let i18next do it. */
+function render(c: Compiled, params: Params): string | undefined {
+  // exactly the placeholders, so no i18next option (count, context, lng, replace…) is in play
+  if (Object.keys(params).length !== c.distinct) return undefined;
+  let out = c.parts[0] as string;
+  for (let i = 0; i < c.names.length; i++) {
+    const name = c.names[i] as string;
+    if (!Object.hasOwn(params, name)) return undefined;
+    const v = params[name];
+    let text: string;
+    if (v === undefined || v === null) text = "";
+    else if (typeof v === "string") {
+      if (v.includes("{{") || v.includes("$t(")) return undefined;
+      text = v;
+    } else if (typeof v === "number" || typeof v === "boolean") text = String(v);
+    else if (typeof v === "bigint" && name !== "count") text = String(v); // i18next plurals refuse a bigint
+    else return undefined;
+    out += text + (c.parts[i + 1] as string);
+  }
+  return out;
+}
+
+const fixedTs = new Map<Lang, ReturnType<I18n["getFixedT"]>>();
+
 /** A translator fixed to one language. */
 export function translator(lang: Lang): Translate {
+  let fixed = fixedTs.get(lang);
+  if (!fixed) {
+    fixed = i18n().getFixedT(lang);
+    fixedTs.set(lang, fixed);
+  }
+  const t = fixed;
+  return (key, params) => {
+    const id = `${lang}\u0000${key}`;
+    let c = compiledCache.get(id);
+    if (c === undefined) {
+      c = compile(lang, key);
+      compiledCache.set(id, c);
+    }
+    if (c) {
+      const out = render(c, params ?? {});
+      if (out !== undefined) return out;
+    }
+    return t(key, params ?? {}) as string;
+  };
+}
+
+/** Whether `key` renders without i18next when given exactly its placeholders (tests). */
+export function hasFastPath(lang: Lang, key: string): boolean {
+  return compile(lang, key) !== null;
+}
+
+/** The i18next translator, bypassing the compiled fast path (tests compare the two). */
+export function i18nextTranslator(lang: Lang): Translate {
   const fixed = i18n().getFixedT(lang);
   return (key, params) => fixed(key, params ?? {}) as string;
 }

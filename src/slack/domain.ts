@@ -14,6 +14,7 @@ export {
 export { type LogCommand, parseLogCommand, resolveDate } from "../domain/command-parse.js";
 export { nextDeadline } from "../domain/deadlines.js";
 export { DomainError, isDomainError } from "../domain/errors.js";
+export { readHomeSummary } from "../domain/home-summary.js";
 export {
   attachEvidence,
   deleteLine,
@@ -22,6 +23,7 @@ export {
   logTempTask,
   logWork,
   logWorkAs,
+  requireActive,
   undoLast,
   updateLine,
 } from "../domain/logging.js";

@@ -10,7 +10,7 @@ import type { HomeData, HomeResultView } from "./blocks/home.js";
 import { homeView, unknownUserHome } from "./blocks/home.js";
 import { resolveLang, type SlackContext, today } from "./context.js";
 import type { Actor } from "./domain.js";
-import { defaultSubmitMonth, isDomainError, nextDeadline, sheetSummary } from "./domain.js";
+import { defaultSubmitMonth, isDomainError, nextDeadline, readHomeSummary, requireActive } from "./domain.js";
 
 /** The last published MonthResult of a person, formatted for display. */
 export async function lastPublishedResult(db: Db, personId: string): Promise<HomeResultView | null> {
@@ -42,24 +42,23 @@ export async function lastPublishedResult(db: Db, personId: string): Promise<Hom
   };
 }
 
+/** The home's numbers: this month as sheetSummary counts it, and the last published result (one query). */
 export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeData> {
+  requireActive(actor);
   const day = today(ctx);
   const month = day.slice(0, 7);
   const settings = await ctx.settings.get();
-  const [summary, lastResult] = await Promise.all([
-    sheetSummary(ctx.db, { ...ctx.deps, settings }, actor, month),
-    lastPublishedResult(ctx.db, actor.personId),
-  ]);
+  const summary = await readHomeSummary(ctx.db, actor.personId, month);
   return {
     month,
     total: summary.total,
     lines: summary.lines,
-    state: summary.state ?? null,
+    state: summary.state,
     late: summary.late,
-    evidenceGaps: summary.evidenceGaps.length,
-    tempAwaiting: summary.tempTasks.awaiting,
+    evidenceGaps: summary.evidenceGaps,
+    tempAwaiting: summary.tempAwaiting,
     nextDeadline: nextDeadline(day, settings),
-    lastResult,
+    lastResult: summary.lastResult,
     submitMonth: defaultSubmitMonth(day, settings.reviewDeadlineDay),
   };
 }

@@ -3,7 +3,7 @@
  * dates "YYYY-MM-DD"; both are computed in the zone, never from the server's local time.
  */
 import { TZDate } from "@date-fns/tz";
-import { addMonths, format } from "date-fns";
+import { format } from "date-fns";
 
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 
@@ -72,7 +72,9 @@ export function currentMonth(timeZone: string, now: Date = new Date()): string {
 
 export function shiftMonth(month: string, delta: number): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
-  return format(addMonths(new Date(y, m - 1, 1), delta), "yyyy-MM");
+  const index = y * 12 + (m - 1) + delta;
+  const year = Math.floor(index / 12);
+  return `${String(year).padStart(4, "0")}-${String(index - year * 12 + 1).padStart(2, "0")}`;
 }
 
 export function previousMonth(month: string): string {
