@@ -105,7 +105,8 @@ function render(c: Compiled, params: Params): string | undefined {
       if (v.includes("{{") || v.includes("$t(")) return undefined;
       text = v;
     } else if (typeof v === "number" || typeof v === "boolean") text = String(v);
-    else if (typeof v === "bigint" && name !== "count") text = String(v); // i18next plurals refuse a bigint
+    // a bigint count goes to i18next, whose plural rules refuse it
+    else if (typeof v === "bigint" && name !== "count") text = String(v);
     else return undefined;
     out += text + (c.parts[i + 1] as string);
   }
