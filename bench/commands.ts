@@ -8,8 +8,16 @@
  * Prints each row and the ratio to the baseline. Targets (issue 3): PostgreSQL ≥ 0.35× with p99 < 100 ms,
  * PGlite ≥ 0.15× with p99 < 250 ms.
  *
+ * A reply counts as a success only when it is the "logged" reply for the item asked (its code, and the
+ * Undo button of the new entry); a confirmation question, an error message, a late or missing ack is a
+ * failure, and each kind is counted. Entries written are counted in the database, and the App Home
+ * refreshes and users.info calls made for the run (after-ack work, finished before the count) are
+ * reported with the time it took them to drain after the last reply. A target is met only when every
+ * request was logged.
+ *
  * Env: BENCH_TOTAL (default 5000), BENCH_CONCURRENCY (50), BENCH_PG_URL (admin URL of the server,
- * default postgresql://postgres@127.0.0.1:5432/postgres), BENCH_SKIP=pg|pglite.
+ * default postgresql://postgres@127.0.0.1:5432/postgres), BENCH_PG_POOL (pool size, default 10),
+ * BENCH_SKIP=pg|pglite.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +31,7 @@ import { type Database, openDatabase } from "../src/db/client.js";
 import { seedDemo } from "../src/domain/seed.js";
 import { FakeSlack } from "../src/emulator/index.js";
 import { createSlackApp } from "../src/slack/app.js";
+import { ACTIONS } from "../src/slack/ids.js";
 import { createLogger } from "../src/slack/logger.js";
 import { formatRow, type LoadResult, runLoad } from "./lib/load.js";
 
@@ -30,6 +39,7 @@ const TOTAL = Number(process.env.BENCH_TOTAL ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PG_ADMIN = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
+const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 10);
 const SECRET = "bench-signing-secret";
 const WARMUP = 300;
 /** Users logging in the benchmark: each (user, item) pair is logged once, so no request is a duplicate. */
@@ -88,10 +98,17 @@ async function prepare(db: Database, slack: FakeSlack): Promise<string[]> {
   return items.map((i) => i.code);
 }
 
+/** Request n (warm-up and run numbered together): user n mod USERS, item ⌊n / USERS⌋ — distinct pairs. */
+function requestOf(n: number, codes: string[]): { user: string; code: string } {
+  return {
+    user: `UBENCH${String(n % USERS).padStart(4, "0")}`,
+    code: codes[Math.floor(n / USERS) % codes.length] as string,
+  };
+}
+
 function commandBody(i: number, codes: string[], offset: number): string {
   const n = i + offset;
-  const user = `UBENCH${String(n % USERS).padStart(4, "0")}`;
-  const code = codes[Math.floor(n / USERS) % codes.length] as string;
+  const { user, code } = requestOf(n, codes);
   return new URLSearchParams({
     token: "legacy",
     team_id: "T0001",
@@ -141,11 +158,48 @@ async function benchBare(slack: FakeSlack): Promise<LoadResult> {
   return r;
 }
 
-async function benchBot(
-  label: string,
-  slack: FakeSlack,
-  db: Database,
-): Promise<LoadResult & { entries: number }> {
+interface BotResult extends LoadResult {
+  entries: number;
+  /** replies that were a confirmation question (duplicate, day over) */
+  confirmations: number;
+  /** replies that were anything else (an error message, a candidate list, an empty body) */
+  otherReplies: number;
+  /** requests without a 200 answer (a timeout, a refused connection, a 5xx) */
+  httpFailures: number;
+  /** App Home publishes and users.info calls made for the measured run */
+  homePublishes: number;
+  usersInfo: number;
+  /** how long the after-ack work took to finish after the last reply */
+  drainSeconds: number;
+  /** CPU of this process (load generator, Bolt, the bot, the fake Slack, PGlite) per request */
+  cpuMsPerRequest: number;
+}
+
+/**
+ * What a reply to `/log <code> 1` is: "logged" only when it names the item asked and carries the Undo
+ * button of a new entry (an Undo button with an entry id).
+ */
+function classify(text: string, code: string): "logged" | "confirm" | "other" {
+  let body: {
+    text?: string;
+    blocks?: { type: string; elements?: { action_id?: string; value?: string }[] }[];
+  };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return "other";
+  }
+  const actionIds = (body.blocks ?? [])
+    .filter((b) => b.type === "actions")
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => !!e.value)
+    .map((e) => e.action_id);
+  if (actionIds.includes(ACTIONS.confirmLog)) return "confirm";
+  if (actionIds.includes(ACTIONS.undoEntry) && (body.text ?? "").includes(code)) return "logged";
+  return "other";
+}
+
+async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<BotResult> {
   const codes = await prepare(db, slack);
   if (codes.length * USERS < TOTAL + WARMUP) throw new Error("not enough distinct (user, item) pairs");
   const config = loadConfig({
@@ -164,7 +218,6 @@ async function benchBot(
   });
   const { port } = await bot.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
-  const check = (_s: number, text: string) => text.includes("blocks") || text.includes("text");
   await runLoad({
     label: "warm-up",
     url,
@@ -173,7 +226,16 @@ async function benchBot(
     concurrency: CONCURRENCY,
     body: (i) => commandBody(i, codes, 0),
   });
+  await bot.idle();
   const before = await db.prisma.entry.count();
+  const callsBefore = slack.calls.length;
+  const kinds = { logged: 0, confirm: 0, other: 0 };
+  const check = (_status: number, text: string, i: number) => {
+    const kind = classify(text, requestOf(i + WARMUP, codes).code);
+    kinds[kind]++;
+    return kind === "logged";
+  };
+  const cpu = process.cpuUsage();
   const r = await runLoad({
     label,
     url,
@@ -183,10 +245,24 @@ async function benchBot(
     body: (i) => commandBody(i, codes, WARMUP),
     check,
   });
+  const used = process.cpuUsage(cpu);
+  const drainStart = performance.now();
   await bot.idle();
+  const drainSeconds = (performance.now() - drainStart) / 1000;
   const entries = (await db.prisma.entry.count()) - before;
+  const calls = slack.calls.slice(callsBefore);
   await bot.stop();
-  return { ...r, entries };
+  return {
+    ...r,
+    entries,
+    confirmations: kinds.confirm,
+    otherReplies: kinds.other,
+    httpFailures: r.failed - kinds.confirm - kinds.other,
+    homePublishes: calls.filter((c) => c.method === "views.publish").length,
+    usersInfo: calls.filter((c) => c.method === "users.info").length,
+    drainSeconds,
+    cpuMsPerRequest: (used.user + used.system) / 1000 / TOTAL,
+  };
 }
 
 async function main() {
@@ -194,7 +270,7 @@ async function main() {
     `bench:commands — ${TOTAL} × "/log <code> 1", ${CONCURRENCY} concurrent, signed HTTP, node ${process.version}`,
   );
   const slack = await FakeSlack.start({ signingSecret: SECRET });
-  const rows: Array<LoadResult & { entries?: number; target?: string; pass?: boolean }> = [];
+  const rows: Array<LoadResult & Partial<BotResult> & { target?: string; pass?: boolean }> = [];
   try {
     const bare = await benchBare(slack);
     rows.push(bare);
@@ -204,11 +280,15 @@ async function main() {
       await adminQuery(`CREATE DATABASE "${name}"`);
       const u = new URL(PG_ADMIN);
       u.pathname = `/${name}`;
-      const db = await openDatabase({ databaseUrl: u.toString(), migrate: true, poolSize: 10 });
+      const db = await openDatabase({ databaseUrl: u.toString(), migrate: true, poolSize: PG_POOL });
       try {
         const r = await benchBot("our bot on PostgreSQL", slack, db);
         const ratio = r.throughput / bare.throughput;
-        rows.push({ ...r, target: "≥ 0.35× and p99 < 100 ms", pass: ratio >= 0.35 && r.p99 < 100 });
+        rows.push({
+          ...r,
+          target: "≥ 0.35× and p99 < 100 ms",
+          pass: allLogged(r) && ratio >= 0.35 && r.p99 < 100,
+        });
       } finally {
         await db.close();
         await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -221,7 +301,11 @@ async function main() {
       try {
         const r = await benchBot("our bot on PGlite", slack, db);
         const ratio = r.throughput / bare.throughput;
-        rows.push({ ...r, target: "≥ 0.15× and p99 < 250 ms", pass: ratio >= 0.15 && r.p99 < 250 });
+        rows.push({
+          ...r,
+          target: "≥ 0.15× and p99 < 250 ms",
+          pass: allLogged(r) && ratio >= 0.15 && r.p99 < 250,
+        });
       } finally {
         await db.close();
         rmSync(dir, { recursive: true, force: true });
@@ -238,6 +322,19 @@ async function main() {
       : "";
     console.log(formatRow(r, r === base ? undefined : base) + extra);
   }
+  for (const r of rows) {
+    if (!r.target) continue;
+    console.log(
+      `  ${r.label}: replies logged ${r.ok}, confirmations ${r.confirmations}, other replies ${r.otherReplies}, ` +
+        `no 200 answer ${r.httpFailures}; after-ack work: ${r.homePublishes} App Home publishes, ` +
+        `${r.usersInfo} users.info, drained ${r.drainSeconds?.toFixed(1)} s after the last reply; ` +
+        `process CPU ${r.cpuMsPerRequest?.toFixed(2)} ms/request`,
+    );
+  }
+}
+
+function allLogged(r: BotResult): boolean {
+  return r.failed === 0 && r.entries === r.total;
 }
 
 main().then(

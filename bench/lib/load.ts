@@ -41,8 +41,8 @@ export async function runLoad(opts: {
   concurrency: number;
   /** body for request i */
   body: (i: number) => string;
-  /** check a response body; a false answer counts as a failure */
-  check?: (status: number, text: string) => boolean;
+  /** check the response to request i; a false answer counts as a failure */
+  check?: (status: number, text: string, i: number) => boolean;
 }): Promise<LoadResult> {
   const agent = new Agent({ connections: opts.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
@@ -63,7 +63,7 @@ export async function runLoad(opts: {
           body,
         });
         const text = await res.body.text();
-        if (res.statusCode !== 200 || (opts.check && !opts.check(res.statusCode, text))) failed++;
+        if (res.statusCode !== 200 || (opts.check && !opts.check(res.statusCode, text, i))) failed++;
       } catch {
         failed++;
       }
@@ -88,7 +88,7 @@ export async function runLoad(opts: {
 }
 
 export function formatRow(r: LoadResult, baseline?: LoadResult): string {
-  const ratio = baseline ? (r.throughput / baseline.throughput).toFixed(2) + "×" : "—";
+  const ratio = baseline ? `${(r.throughput / baseline.throughput).toFixed(2)}×` : "—";
   return [
     r.label.padEnd(28),
     `${r.throughput.toFixed(0).padStart(6)} req/s`,
