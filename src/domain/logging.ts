@@ -300,11 +300,17 @@ function hasEvidence(ev: CleanEvidence | null): ev is CleanEvidence {
   return !!ev && ev.links.length + ev.files.length + ev.checked.length > 0;
 }
 
-/** Required documents not covered by the attached evidence. */
+/**
+ * Required documents not covered by the attached evidence. Lines imported from the tax system (source
+ * IMPORT) carry their evidence there and miss nothing: the same rule as the scoring input
+ * (src/domain/month-input.ts), so what a person sees as "incomplete" is exactly what does not count.
+ */
 export function evidenceMissingOf(
   required: CatalogEvidence[],
   attached: { itemEvidenceId: string | null }[],
+  source?: string,
 ): CatalogEvidence[] {
+  if (source === "IMPORT") return [];
   const have = new Set(attached.map((a) => a.itemEvidenceId).filter((x): x is string => !!x));
   return required.filter((r) => !have.has(r.id));
 }
@@ -938,7 +944,7 @@ export function toLine(e: EntryWithLine, sheetState: SheetState | null): Line {
     subtotal: e.pointsPerUnit * e.count,
     note: e.note,
     status: e.status,
-    evidenceMissing: evidenceMissingOf(e.item.evidence, e.evidence),
+    evidenceMissing: evidenceMissingOf(e.item.evidence, e.evidence, e.source),
     evidenceCount: e.evidence.length,
     editable: e.status === "ACTIVE" && sheetState !== null && isOpenState(sheetState),
     createdAt: e.createdAt,
@@ -1222,7 +1228,7 @@ export async function attachEvidence(
         : entry.evidence;
       return {
         entryId: entry.id,
-        evidenceMissing: evidenceMissingOf(entry.item.evidence, attached),
+        evidenceMissing: evidenceMissingOf(entry.item.evidence, attached, entry.source),
         evidenceCount: attached.length,
         added,
       };
