@@ -53,7 +53,7 @@
  *   evidence.unknownDocument { id }                 a ticked/named document the item does not require
  */
 import { randomFillSync } from "node:crypto";
-import type { Db, Tx } from "../db/client.js";
+import { type Db, inOrder, type Tx } from "../db/client.js";
 import { rawSqlOf } from "../db/raw.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { EntrySource, Role, SheetState } from "../generated/prisma/enums.js";
@@ -990,7 +990,7 @@ export async function listLines(
 }
 
 export async function readMonthLines(db: Db | Tx, personId: string, month: string): Promise<MonthLines> {
-  const [sheet, entries, temps] = await Promise.all([
+  const [sheet, entries, temps] = await inOrder([
     db.sheet.findUnique({
       where: { personId_month: { personId, month } },
       select: {
@@ -1159,7 +1159,7 @@ export async function undoLast(db: Db, _deps: Deps, actor: Actor): Promise<UndoR
   return auditRefusals(db, actor, { action: "entry.undo", entityType: "Entry" }, () =>
     db.$transaction(async (tx) => {
       const openSheet = { state: { in: [...OPEN_STATES] } };
-      const [entry, task] = await Promise.all([
+      const [entry, task] = await inOrder([
         tx.entry.findFirst({
           where: { personId: actor.personId, status: "ACTIVE", source: { not: "IMPORT" }, sheet: openSheet },
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
