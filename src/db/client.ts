@@ -110,9 +110,14 @@ async function openServer(url: string, options: OpenOptions): Promise<Database> 
     throw new Error(`DATABASE_URL must start with postgresql:// (got ${redactUrl(url)})`);
   }
   // Keep the session in UTC: the pg adapter has known timestamptz bugs in other zones.
+  const max = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max,
+    // Connections once opened stay open: each holds its prepared statements and the plans of the
+    // SQL functions it ran (src/db/raw.ts), which a fresh connection would build again in the middle of
+    // the next burst of commands. (pg's default closes them after 10 s idle.)
+    min: max,
     options: "-c TimeZone=UTC",
     connectionTimeoutMillis: 5_000,
   });

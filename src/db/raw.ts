@@ -6,7 +6,7 @@
  * A client opened some other way, and a transaction client (`tx`), have none: callers fall back to
  * `$queryRawUnsafe`, which runs the same SQL.
  */
-import type { PGlite } from "@electric-sql/pglite";
+import { type PGlite, parse, protocol } from "@electric-sql/pglite";
 import type pg from "pg";
 
 export interface RawSql {
@@ -18,6 +18,7 @@ export interface RawSql {
   query<T>(name: string, text: string, params: unknown[]): Promise<T[]>;
 }
 
+const { serialize } = protocol;
 const registry = new WeakMap<object, RawSql>();
 
 export function registerRawSql(client: object, raw: RawSql): void {
@@ -39,12 +40,69 @@ export function poolRawSql(pool: pg.Pool): RawSql {
   };
 }
 
+/**
+ * PGlite: each statement is parsed once under its name (PGlite is one session), then every call is one
+ * Bind/Describe/Execute/Sync exchange: PGlite.query parses, describes and plans the statement again on
+ * every call, in five exchanges. Runs under both of PGlite's locks, as PGlite.query does, so it never
+ * runs inside someone else's interactive transaction.
+ */
 export function pgliteRawSql(pglite: PGlite): RawSql {
+  const prepared = new Set<string>();
+  const text = (v: unknown): string | null => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === "string") return v;
+    if (v instanceof Date) return v.toISOString();
+    if (typeof v === "object") return JSON.stringify(v);
+    return String(v);
+  };
+  const run = async <T>(name: string, sql: string, params: unknown[]): Promise<T[]> => {
+    if (!prepared.has(name)) {
+      try {
+        await pglite.execProtocol(concat(serialize.parse({ name, text: sql, types: [] }), serialize.sync()), {
+          syncToFs: false,
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code !== "42P05") throw error; // already prepared: fine
+      }
+      prepared.add(name);
+    }
+    const { messages } = await pglite.execProtocol(
+      concat(
+        serialize.bind({ statement: name, values: params.map(text) }),
+        serialize.describe({ type: "P" }),
+        serialize.execute({}),
+        serialize.sync(),
+      ),
+      { syncToFs: false },
+    );
+    const [result] = parse.parseResults(messages, pglite.parsers);
+    await pglite.syncToFs();
+    return (result?.rows ?? []) as T[];
+  };
   return {
-    async query<T>(_name: string, text: string, params: unknown[]) {
-      // PGlite.query waits for any open transaction (it holds PGlite's transaction lock), so this never
-      // runs inside someone else's interactive transaction
-      return (await pglite.query<T>(text, params)).rows;
+    query<T>(name: string, sql: string, params: unknown[]) {
+      return pglite._runExclusiveTransaction(() =>
+        pglite._runExclusiveQuery(async () => {
+          try {
+            return await run<T>(name, sql, params);
+          } catch (error) {
+            // the statement was deallocated behind our back (DISCARD ALL, DEALLOCATE): prepare it again
+            if ((error as { code?: string }).code !== "26000") throw error;
+            prepared.delete(name);
+            return run<T>(name, sql, params);
+          }
+        }),
+      );
     },
   };
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
