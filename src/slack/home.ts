@@ -91,6 +91,14 @@ export interface HomeRefresherOptions {
   maxWaitMs?: number;
   /** home rebuilds running at once, everyone together (default 4) */
   concurrency?: number;
+  /**
+   * home rebuilds started per second, everyone together (default 50): under a burst of changes the
+   * rebuilds queue (each person once, reading their latest data when their turn comes) instead of
+   * taking the process from the commands that are waiting for their ack
+   */
+  perSecond?: number;
+  /** what a rebuild does (default: publishHome; tests replace it) */
+  publish?: (slackUserId: string) => Promise<void>;
 }
 
 export interface HomeRefresher {
@@ -107,7 +115,8 @@ export interface HomeRefresher {
 
 /**
  * A coalescing scheduler of home refreshes. After-ack work must never swamp the process that acks: one
- * rebuild per person at a time, debounced, and at most `concurrency` rebuilds in flight overall.
+ * rebuild per person at a time, debounced, at most `concurrency` in flight and `perSecond` started per
+ * second overall.
  */
 export function homeRefresher(
   ctx: SlackContext,
@@ -117,39 +126,67 @@ export function homeRefresher(
   const debounceMs = opts.debounceMs ?? 1_500;
   const maxWaitMs = opts.maxWaitMs ?? 10_000;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const spacingMs = 1000 / Math.max(0.001, opts.perSecond ?? 50);
+  const publish = opts.publish ?? ((user: string) => publishHome(ctx, client, user));
+  /** when the next rebuild may start (rate limit), and the timer waiting for it */
+  let nextStart = 0;
+  let pumpTimer: ReturnType<typeof setTimeout> | undefined;
   /** waiting for the person to be quiet */
   const waiting = new Map<string, { timer: ReturnType<typeof setTimeout>; first: number }>();
-  /** ready, waiting for a free slot (in order) */
+  /** ready, waiting for a free slot, in order: people who opened their home first */
+  const urgent = new Set<string>();
   const ready = new Set<string>();
   const running = new Map<string, Promise<void>>();
   /** changed while their rebuild was running: true = rebuild at once after it */
   const again = new Map<string, boolean>();
 
+  const nextReady = (): string | undefined => {
+    for (const user of urgent) return user;
+    for (const user of ready) return user;
+    return undefined;
+  };
   const pump = () => {
-    for (const user of ready) {
+    for (let user = nextReady(); user !== undefined; user = nextReady()) {
       if (running.size >= concurrency) return;
+      const now = Date.now();
+      if (now < nextStart) {
+        if (!pumpTimer) {
+          pumpTimer = setTimeout(() => {
+            pumpTimer = undefined;
+            pump();
+          }, nextStart - now);
+          pumpTimer.unref?.();
+        }
+        return;
+      }
+      nextStart = now + spacingMs;
+      urgent.delete(user);
       ready.delete(user);
-      const p = publishHome(ctx, client, user)
-        .catch((error) => ctx.logger.error({ err: error, user }, "home: refresh failed"))
+      const who = user;
+      const p = publish(who)
+        .catch((error) => ctx.logger.error({ err: error, user: who }, "home: refresh failed"))
         .finally(() => {
-          running.delete(user);
-          const now = again.get(user);
+          running.delete(who);
+          const now = again.get(who);
           if (now !== undefined) {
-            again.delete(user);
-            schedule(user, { now });
+            again.delete(who);
+            schedule(who, { now });
           }
           pump();
         });
-      running.set(user, p);
+      running.set(who, p);
     }
   };
-  const makeReady = (user: string) => {
+  const makeReady = (user: string, now: boolean) => {
     const w = waiting.get(user);
     if (w) {
       clearTimeout(w.timer);
       waiting.delete(user);
     }
-    ready.add(user);
+    if (now) {
+      ready.delete(user);
+      urgent.add(user);
+    } else if (!urgent.has(user)) ready.add(user);
     pump();
   };
   const schedule = (user: string, o: { now?: boolean } = {}) => {
@@ -157,14 +194,14 @@ export function homeRefresher(
       again.set(user, (again.get(user) ?? false) || o.now === true);
       return;
     }
-    if (ready.has(user)) return;
-    if (o.now) return makeReady(user);
+    if (o.now) return makeReady(user, true);
+    if (ready.has(user) || urgent.has(user)) return;
     const at = Date.now();
     const w = waiting.get(user);
     const first = w?.first ?? at;
     if (w) clearTimeout(w.timer);
     const delay = Math.max(0, Math.min(debounceMs, first + maxWaitMs - at));
-    const timer = setTimeout(() => makeReady(user), delay);
+    const timer = setTimeout(() => makeReady(user, false), delay);
     timer.unref?.();
     waiting.set(user, { timer, first });
   };
@@ -172,9 +209,10 @@ export function homeRefresher(
     schedule,
     async idle() {
       for (;;) {
-        for (const user of [...waiting.keys()]) makeReady(user);
-        if (running.size === 0 && ready.size === 0) return;
-        await Promise.allSettled([...running.values()]);
+        for (const user of [...waiting.keys()]) makeReady(user, false);
+        if (running.size === 0 && ready.size === 0 && urgent.size === 0) return;
+        if (running.size > 0) await Promise.allSettled([...running.values()]);
+        else await new Promise((resolve) => setTimeout(resolve, Math.max(1, nextStart - Date.now())));
       }
     },
   };

@@ -1,9 +1,11 @@
 import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { ACTIONS } from "../../ids.js";
+import { type Route, router } from "../route.js";
 import { cancelLogAction } from "./cancel-log.js";
 import { confirmLogAction } from "./confirm-log.js";
 import { deleteLineAction } from "./delete-line.js";
+import type { ActionArgs } from "./handler.js";
 import { homeListAction } from "./home-list.js";
 import { homeLogAction } from "./home-log.js";
 import { homeSubmitAction } from "./home-submit.js";
@@ -18,16 +20,22 @@ import { undoEntryAction } from "./undo-entry.js";
 const prefixed = (id: string) => new RegExp(`^${id}(:.*)?$`);
 
 export function registerActions(app: App, ctx: SlackContext): void {
-  app.action({ type: "block_actions", action_id: ACTIONS.undoEntry }, undoEntryAction(ctx));
-  app.action({ type: "block_actions", action_id: prefixed(ACTIONS.pickItem) }, pickItemAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.confirmLog }, confirmLogAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.cancelLog }, cancelLogAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.lineMenu }, lineMenuAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.deleteLine }, deleteLineAction(ctx));
-  app.action({ type: "block_actions", action_id: prefixed(ACTIONS.listPage) }, listPageAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.submitSheet }, submitSheetAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.itemSelect }, itemSelectAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.homeLog }, homeLogAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.homeList }, homeListAction(ctx));
-  app.action({ type: "block_actions", action_id: ACTIONS.homeSubmit }, homeSubmitAction(ctx));
+  const routes: Route<ActionArgs>[] = [
+    [ACTIONS.undoEntry, undoEntryAction(ctx)],
+    [prefixed(ACTIONS.pickItem), pickItemAction(ctx)],
+    [ACTIONS.confirmLog, confirmLogAction(ctx)],
+    [ACTIONS.cancelLog, cancelLogAction(ctx)],
+    [ACTIONS.lineMenu, lineMenuAction(ctx)],
+    [ACTIONS.deleteLine, deleteLineAction(ctx)],
+    [prefixed(ACTIONS.listPage), listPageAction(ctx)],
+    [ACTIONS.submitSheet, submitSheetAction(ctx)],
+    [ACTIONS.itemSelect, itemSelectAction(ctx)],
+    [ACTIONS.homeLog, homeLogAction(ctx)],
+    [ACTIONS.homeList, homeListAction(ctx)],
+    [ACTIONS.homeSubmit, homeSubmitAction(ctx)],
+  ];
+  app.action(
+    { type: "block_actions" },
+    router(routes, (args) => args.action.action_id),
+  );
 }

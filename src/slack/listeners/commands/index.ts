@@ -1,9 +1,18 @@
-import type { App } from "@slack/bolt";
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
+import { type Route, router } from "../route.js";
 import { kpiCommand } from "./kpi.js";
 import { logCommand } from "./log.js";
 
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
 export function registerCommands(app: App, ctx: SlackContext): void {
-  app.command("/log", logCommand(ctx));
-  app.command("/kpi", kpiCommand(ctx));
+  const routes: Route<CommandArgs>[] = [
+    ["/log", logCommand(ctx)],
+    ["/kpi", kpiCommand(ctx)],
+  ];
+  app.command(
+    /^\/(?:log|kpi)$/,
+    router(routes, (args) => args.command.command),
+  );
 }

@@ -1,12 +1,19 @@
 import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { CALLBACKS } from "../../ids.js";
+import { type Route, router } from "../route.js";
 import { confirmModalSubmission } from "./confirm-modal.js";
 import { editModalSubmission } from "./edit-modal.js";
-import { logModalSubmission } from "./log-modal.js";
+import { logModalSubmission, type ViewArgs } from "./log-modal.js";
 
 export function registerViews(app: App, ctx: SlackContext): void {
-  app.view({ callback_id: CALLBACKS.logModal, type: "view_submission" }, logModalSubmission(ctx));
-  app.view({ callback_id: CALLBACKS.editModal, type: "view_submission" }, editModalSubmission(ctx));
-  app.view({ callback_id: CALLBACKS.confirmModal, type: "view_submission" }, confirmModalSubmission(ctx));
+  const routes: Route<ViewArgs>[] = [
+    [CALLBACKS.logModal, logModalSubmission(ctx)],
+    [CALLBACKS.editModal, editModalSubmission(ctx)],
+    [CALLBACKS.confirmModal, confirmModalSubmission(ctx)],
+  ];
+  app.view(
+    { type: "view_submission" },
+    router(routes, (args) => args.view.callback_id),
+  );
 }
