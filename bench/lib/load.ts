@@ -18,6 +18,11 @@ export interface LoadResult {
   max: number;
 }
 
+/** A connection pool for runLoad, to share between a warm-up and the measured run. */
+export function loadAgent(concurrency: number): Agent {
+  return new Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
+}
+
 export function signedCommandBody(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();
 }
@@ -43,8 +48,15 @@ export async function runLoad(opts: {
   body: (i: number) => string;
   /** check the response to request i; a false answer counts as a failure */
   check?: (status: number, text: string, i: number) => boolean;
+  /**
+   * the connection pool to send through (kept open afterwards): pass the warm-up's to the measured run,
+   * so that the run does not open its connections (all at once, while the server is busy) inside the
+   * measured window; by default a pool of its own, closed at the end
+   */
+  agent?: Agent;
 }): Promise<LoadResult> {
-  const agent = new Agent({ connections: opts.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
+  const agent =
+    opts.agent ?? new Agent({ connections: opts.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
   const latencies: number[] = [];
   let next = 0;
   let failed = 0;
@@ -72,7 +84,7 @@ export async function runLoad(opts: {
   }
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  await agent.close();
+  if (!opts.agent) await agent.close();
   latencies.sort((a, b) => a - b);
   return {
     label: opts.label,
