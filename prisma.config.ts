@@ -16,6 +16,8 @@ const url = process.env.DATABASE_URL;
 // The CLI insists on DATABASE_URL being set even though the adapter ignores it.
 if (!url) process.env.DATABASE_URL = "postgresql://embedded-pglite/ignored";
 
+const lockedDirs = new Set<string>();
+
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
@@ -30,9 +32,13 @@ export default defineConfig({
     const { pgliteAdapter } = await import("./src/db/pglite-adapter.ts");
     const dir = process.env.PGLITE_DIR ?? path.join(".data", "pglite");
     mkdirSync(dir, { recursive: true });
-    // one process at a time on a PGlite folder (src/db/folder-lock.ts); released when the CLI exits
-    const { lockFolder } = await import("./src/db/folder-lock.ts");
-    lockFolder(dir);
+    // One process at a time on a PGlite folder (src/db/folder-lock.ts), released when the CLI exits. The
+    // CLI asks for the adapter more than once per run, so take the lock once per process.
+    if (!lockedDirs.has(dir)) {
+      const { lockFolder } = await import("./src/db/folder-lock.ts");
+      lockFolder(dir);
+      lockedDirs.add(dir);
+    }
     return pgliteAdapter(new PGlite(dir));
   },
 });
