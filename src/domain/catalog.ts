@@ -340,8 +340,8 @@ function uniqueExact(items: readonly CatalogItem[], query: string): CatalogItem 
   if (/^[a-z]+$/.test(qc)) for (const i of index.byInitials.get(qc) ?? []) found.add(i);
   if (found.size !== 1) return undefined;
   const [item] = found;
-  // the list may have been changed in place since the index was built: confirm with the scorer
-  return item && scoreItem(item, query) >= 0.95 ? item : undefined;
+  // the list may have been changed in place since the index was built: the item must still be in it
+  return item && items.includes(item) ? item : undefined;
 }
 
 /**

@@ -52,7 +52,13 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
     ...opts.clientOptions,
   };
-  const common = { token: config.SLACK_BOT_TOKEN, logger: boltLogger(logger), clientOptions };
+  const common = {
+    token: config.SLACK_BOT_TOKEN,
+    logger: boltLogger(logger),
+    clientOptions,
+    // Bolt's conversation store (context.conversation) is unused here; it costs a lookup per request
+    convoStore: false as const,
+  };
 
   let app: App;
   if (mode === "socket") {
