@@ -120,7 +120,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     },
     async stop() {
       await app.stop();
-      await refresher.idle();
+      await refresher.idle({ unthrottled: true });
     },
     idle: () => refresher.idle(),
   };

@@ -109,8 +109,11 @@ export interface HomeRefresher {
    * change is ever left out, only coalesced.
    */
   schedule: (slackUserId: string, opts?: { now?: boolean }) => void;
-  /** runs every scheduled rebuild now and resolves once none is left (tests, shutdown) */
-  idle: () => Promise<void>;
+  /**
+   * runs every scheduled rebuild now (no more debounce) and resolves once none is left; `unthrottled`
+   * also lifts the per-second rate (shutdown: the queue is worked off as fast as `concurrency` allows)
+   */
+  idle: (opts?: { unthrottled?: boolean }) => Promise<void>;
 }
 
 /**
@@ -131,6 +134,7 @@ export function homeRefresher(
   /** when the next rebuild may start (rate limit), and the timer waiting for it */
   let nextStart = 0;
   let pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  let unthrottled = false;
   /** waiting for the person to be quiet */
   const waiting = new Map<string, { timer: ReturnType<typeof setTimeout>; first: number }>();
   /** ready, waiting for a free slot, in order: people who opened their home first */
@@ -149,7 +153,7 @@ export function homeRefresher(
     for (let user = nextReady(); user !== undefined; user = nextReady()) {
       if (running.size >= concurrency) return;
       const now = Date.now();
-      if (now < nextStart) {
+      if (now < nextStart && !unthrottled) {
         if (!pumpTimer) {
           pumpTimer = setTimeout(() => {
             pumpTimer = undefined;
@@ -207,7 +211,11 @@ export function homeRefresher(
   };
   return {
     schedule,
-    async idle() {
+    async idle(o = {}) {
+      if (o.unthrottled) {
+        unthrottled = true;
+        pump();
+      }
       for (;;) {
         for (const user of [...waiting.keys()]) makeReady(user, false);
         if (running.size === 0 && ready.size === 0 && urgent.size === 0) return;

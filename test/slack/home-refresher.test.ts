@@ -102,4 +102,19 @@ describe("homeRefresher", () => {
     expect(r.started.indexOf("Z")).toBeLessThanOrEqual(2);
     expect([...r.started].sort()).toEqual(["A", "B", "C", "D", "Z"]);
   });
+
+  it("idle({ unthrottled: true }) (shutdown) works the queue off without the rate limit", async () => {
+    const r = recorder({ workMs: 1 });
+    const h = homeRefresher(ctx, client, {
+      debounceMs: 1000,
+      concurrency: 4,
+      perSecond: 2,
+      publish: r.publish,
+    });
+    for (let i = 0; i < 12; i++) h.schedule(`U${i}`);
+    const t0 = Date.now();
+    await h.idle({ unthrottled: true });
+    expect(r.started).toHaveLength(12);
+    expect(Date.now() - t0).toBeLessThan(1000); // at 2 a second this would take 6 s
+  });
 });
