@@ -3,6 +3,7 @@
  * checks permissions against it; nothing trusts a user id carried inside a button value.
  */
 import type { Db, Tx } from "../db/client.js";
+import { rawSqlOf } from "../db/raw.js";
 import type { Role } from "../generated/prisma/enums.js";
 import { DomainError } from "./errors.js";
 
@@ -18,26 +19,32 @@ export interface Actor {
   active: boolean;
 }
 
+const FIND_ACTOR_SQL = `SELECT p.id, p."slackUserId", p.name, p."sectionId", p.locale, p.active,
+    (SELECT string_agg(r.role::text, ',') FROM "RoleAssignment" r WHERE r."personId" = p.id) AS roles,
+    (SELECT string_agg(c."sectionId", ',') FROM "SectionChief" c WHERE c."personId" = p.id) AS "chiefOf"
+  FROM "Person" p WHERE p."slackUserId" = $1`;
+
+interface ActorRow {
+  id: string;
+  slackUserId: string;
+  name: string;
+  sectionId: string | null;
+  locale: string | null;
+  active: boolean;
+  roles: string | null;
+  chiefOf: string | null;
+}
+
 /**
  * One round trip: the person with their roles and sections led, aggregated in SQL (Prisma's `include`
- * would take three queries, and this runs on the ack path of every command).
+ * would take three queries, and this runs on the ack path of every command but /log, and before every
+ * App Home rebuild): through the raw driver when `db` has one, else through Prisma (transactions).
  */
 export async function findActor(db: Db | Tx, slackUserId: string): Promise<Actor | null> {
-  const rows = await db.$queryRaw<
-    {
-      id: string;
-      slackUserId: string;
-      name: string;
-      sectionId: string | null;
-      locale: string | null;
-      active: boolean;
-      roles: string | null;
-      chiefOf: string | null;
-    }[]
-  >`SELECT p.id, p."slackUserId", p.name, p."sectionId", p.locale, p.active,
-      (SELECT string_agg(r.role::text, ',') FROM "RoleAssignment" r WHERE r."personId" = p.id) AS roles,
-      (SELECT string_agg(c."sectionId", ',') FROM "SectionChief" c WHERE c."personId" = p.id) AS "chiefOf"
-    FROM "Person" p WHERE p."slackUserId" = ${slackUserId}`;
+  const raw = rawSqlOf(db);
+  const rows = raw
+    ? await raw.query<ActorRow>("kpi_find_actor", FIND_ACTOR_SQL, [slackUserId])
+    : await db.$queryRawUnsafe<ActorRow[]>(FIND_ACTOR_SQL, slackUserId);
   const p = rows[0];
   if (!p) return null;
   return {
