@@ -115,6 +115,6 @@ describe("homeRefresher", () => {
     const t0 = Date.now();
     await h.idle({ unthrottled: true });
     expect(r.started).toHaveLength(12);
-    expect(Date.now() - t0).toBeLessThan(1000); // at 2 a second this would take 6 s
+    expect(Date.now() - t0).toBeLessThan(4000); // at 2 a second this would take 6 s (margin for a loaded CI machine)
   });
 });
