@@ -67,10 +67,13 @@ export class LocaleCache {
   /** null: fetched, but Slack's locale is neither Chinese nor English (or unknown) */
   private readonly map = new Map<string, Stamped<Lang | null>>();
   private readonly loading = new Map<string, Promise<Lang | null>>();
+  /** users.info failed (rate limited, Slack down): not asked again for `retryMs`, the answer is unknown */
+  private readonly failed = new Map<string, number>();
 
   constructor(
     private readonly ttlMs = 60 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly retryMs = 60_000,
   ) {}
 
   /** undefined: not known yet (fetch it after ack); null: known to be unsupported. */
@@ -79,19 +82,35 @@ export class LocaleCache {
     return hit && this.now() - hit.at < this.ttlMs ? hit.value : undefined;
   }
 
-  /** The user's Slack locale as a supported language (users.info with include_locale), cached. */
+  /**
+   * The user's Slack locale as a supported language (users.info with include_locale), cached: one call
+   * per user per TTL, shared by concurrent callers. After a failed call the first caller gets the error
+   * and, for `retryMs`, later callers get null (unknown) without another call.
+   */
   async fetch(client: WebClient, slackUserId: string): Promise<Lang | null> {
     const hit = this.peek(slackUserId);
     if (hit !== undefined) return hit;
+    const failedAt = this.failed.get(slackUserId);
+    if (failedAt !== undefined) {
+      if (this.now() - failedAt < this.retryMs) return null;
+      this.failed.delete(slackUserId);
+    }
     let p = this.loading.get(slackUserId);
     if (!p) {
       p = client.users
         .info({ user: slackUserId, include_locale: true })
-        .then((res) => {
-          const lang = normalizeLang(res.user?.locale) ?? null;
-          this.set(slackUserId, lang);
-          return lang;
-        })
+        .then(
+          (res) => {
+            const lang = normalizeLang(res.user?.locale) ?? null;
+            this.set(slackUserId, lang);
+            return lang;
+          },
+          (error: unknown) => {
+            this.failed.set(slackUserId, this.now());
+            if (this.failed.size > 5000) this.failed.delete(this.failed.keys().next().value!);
+            throw error;
+          },
+        )
         .finally(() => this.loading.delete(slackUserId));
       this.loading.set(slackUserId, p);
     }
@@ -105,6 +124,7 @@ export class LocaleCache {
 
   invalidate(slackUserId: string): void {
     this.map.delete(slackUserId);
+    this.failed.delete(slackUserId);
   }
 }
 
