@@ -90,7 +90,17 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     });
   }
 
-  const refresher = homeRefresher(ctx, app.client);
+  // requests being handled: App Home rebuilds (background work) slow down while there are any
+  let inFlight = 0;
+  app.use(async ({ next }) => {
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      inFlight--;
+    }
+  });
+  const refresher = homeRefresher(ctx, app.client, { busy: () => inFlight > 0 });
   ctx.client = app.client;
   ctx.refreshHome = refresher.schedule;
   registerListeners(app, ctx);

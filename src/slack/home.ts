@@ -97,6 +97,13 @@ export interface HomeRefresherOptions {
    * taking the process from the commands that are waiting for their ack
    */
   perSecond?: number;
+  /**
+   * while `busy()` (requests are being handled), at most this many started per second (default 5):
+   * rebuilds are background work, and yield to the commands and clicks people are waiting on; under
+   * a sustained burst they still progress, and catch up at `perSecond` once it is over
+   */
+  perSecondWhenBusy?: number;
+  busy?: () => boolean;
   /** what a rebuild does (default: publishHome; tests replace it) */
   publish?: (slackUserId: string) => Promise<void>;
 }
@@ -119,7 +126,7 @@ export interface HomeRefresher {
 /**
  * A coalescing scheduler of home refreshes. After-ack work must never swamp the process that acks: one
  * rebuild per person at a time, debounced, at most `concurrency` in flight and `perSecond` started per
- * second overall.
+ * second overall (`perSecondWhenBusy` while requests are being handled).
  */
 export function homeRefresher(
   ctx: SlackContext,
@@ -130,6 +137,8 @@ export function homeRefresher(
   const maxWaitMs = opts.maxWaitMs ?? 10_000;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const spacingMs = 1000 / Math.max(0.001, opts.perSecond ?? 50);
+  const busySpacingMs = 1000 / Math.max(0.001, opts.perSecondWhenBusy ?? 5);
+  const busy = opts.busy ?? (() => false);
   const publish = opts.publish ?? ((user: string) => publishHome(ctx, client, user));
   /** when the next rebuild may start (rate limit), and the timer waiting for it */
   let nextStart = 0;
@@ -163,7 +172,7 @@ export function homeRefresher(
         }
         return;
       }
-      nextStart = now + spacingMs;
+      nextStart = now + (!unthrottled && busy() ? busySpacingMs : spacingMs);
       urgent.delete(user);
       ready.delete(user);
       const who = user;

@@ -117,4 +117,23 @@ describe("homeRefresher", () => {
     expect(r.started).toHaveLength(12);
     expect(Date.now() - t0).toBeLessThan(4000); // at 2 a second this would take 6 s (margin for a loaded CI machine)
   });
+
+  it("starts at most perSecondWhenBusy while busy() is true, and catches up once it is not", async () => {
+    const r = recorder({ workMs: 1 });
+    let busy = true;
+    const h = homeRefresher(ctx, client, {
+      debounceMs: 0,
+      perSecond: 1000,
+      perSecondWhenBusy: 10,
+      busy: () => busy,
+      publish: r.publish,
+    });
+    for (let i = 0; i < 20; i++) h.schedule(`U${i}`);
+    await sleep(250);
+    expect(r.started.length).toBeGreaterThanOrEqual(1);
+    expect(r.started.length).toBeLessThanOrEqual(5); // about 10 a second
+    busy = false;
+    await h.idle();
+    expect(r.started).toHaveLength(20);
+  });
 });
