@@ -5,8 +5,9 @@
  *   2. our bot on PostgreSQL (a fresh database on the local server),
  *   3. our bot on PGlite (a fresh embedded database in a temp folder).
  * All three run in this process behind their own HTTP ports, with the fake Slack answering the Web API.
- * Prints each row and the ratio to the baseline. Targets (issue 3): PostgreSQL ≥ 0.35× with p99 < 100 ms,
- * PGlite ≥ 0.15× with p99 < 250 ms.
+ * The bare app is measured again after the bots, and the ratios are to the mean of its two runs (on a
+ * shared machine, load from elsewhere moves the baseline during a run). Prints each row and the ratio.
+ * Targets (issue 3): PostgreSQL ≥ 0.35× with p99 < 100 ms, PGlite ≥ 0.15× with p99 < 250 ms.
  *
  * A reply counts as a success only when it is the "logged" reply for the item asked (its code, and the
  * Undo button of the new entry); a confirmation question, an error message, a late or missing ack is a
@@ -43,6 +44,12 @@ const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 const PG_POOL = Number(process.env.BENCH_PG_POOL ?? 10);
 const SECRET = "bench-signing-secret";
 const WARMUP = 300;
+/**
+ * The bare app's warm-up: long enough for the JIT to settle on Bolt's and the HTTP stack's code (300
+ * requests left the first bare run at about half its steady-state rate here, which flattered the ratios).
+ * The bots need less: they run after it, on the same, already optimised, code.
+ */
+const BARE_WARMUP = Math.max(WARMUP, TOTAL);
 /** Users logging in the benchmark: each (user, item) pair is logged once, so no request is a duplicate. */
 const USERS = 600;
 
@@ -126,7 +133,8 @@ function commandBody(i: number, codes: string[], offset: number): string {
   }).toString();
 }
 
-async function benchBare(slack: FakeSlack): Promise<LoadResult> {
+async function benchBare(slack: FakeSlack, label: string): Promise<LoadResult> {
+  slack.reset(); // each phase starts with the fake's records empty (they only grow, in this process)
   const app = new App({
     signingSecret: SECRET,
     token: slack.botToken,
@@ -144,13 +152,13 @@ async function benchBare(slack: FakeSlack): Promise<LoadResult> {
     label: "warm-up",
     url,
     secret: SECRET,
-    total: WARMUP,
+    total: BARE_WARMUP,
     concurrency: CONCURRENCY,
     body: (i) => commandBody(i, codes, 0),
     agent,
   });
   const r = await runLoad({
-    label: "bare Bolt app (ack only)",
+    label,
     url,
     secret: SECRET,
     total: TOTAL,
@@ -205,6 +213,7 @@ function classify(text: string, code: string): "logged" | "confirm" | "other" {
 }
 
 async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<BotResult> {
+  slack.reset();
   const codes = await prepare(db, slack);
   if (codes.length * USERS < TOTAL + WARMUP) throw new Error("not enough distinct (user, item) pairs");
   const config = loadConfig({
@@ -275,15 +284,20 @@ async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<
   };
 }
 
+interface Target {
+  ratio: number;
+  p99: number;
+}
+
 async function main() {
   console.log(
     `bench:commands — ${TOTAL} × "/log <code> 1", ${CONCURRENCY} concurrent, signed HTTP, node ${process.version}`,
   );
   const slack = await FakeSlack.start({ signingSecret: SECRET });
-  const rows: Array<LoadResult & Partial<BotResult> & { target?: string; pass?: boolean }> = [];
+  const bares: LoadResult[] = [];
+  const bots: { r: BotResult; target: Target }[] = [];
   try {
-    const bare = await benchBare(slack);
-    rows.push(bare);
+    bares.push(await benchBare(slack, "bare Bolt app (ack only)"));
 
     if (!SKIP.has("pg")) {
       const name = `kpi_bench_${randomBytes(4).toString("hex")}`;
@@ -293,12 +307,7 @@ async function main() {
       const db = await openDatabase({ databaseUrl: u.toString(), migrate: true, poolSize: PG_POOL });
       try {
         const r = await benchBot("our bot on PostgreSQL", slack, db);
-        const ratio = r.throughput / bare.throughput;
-        rows.push({
-          ...r,
-          target: "≥ 0.35× and p99 < 100 ms",
-          pass: allLogged(r) && ratio >= 0.35 && r.p99 < 100,
-        });
+        bots.push({ r, target: { ratio: 0.35, p99: 100 } });
       } finally {
         await db.close();
         await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -310,35 +319,43 @@ async function main() {
       const db = await openDatabase({ pgliteDir: dir, migrate: true });
       try {
         const r = await benchBot("our bot on PGlite", slack, db);
-        const ratio = r.throughput / bare.throughput;
-        rows.push({
-          ...r,
-          target: "≥ 0.15× and p99 < 250 ms",
-          pass: allLogged(r) && ratio >= 0.15 && r.p99 < 250,
-        });
+        bots.push({ r, target: { ratio: 0.15, p99: 250 } });
       } finally {
         await db.close();
         rmSync(dir, { recursive: true, force: true });
       }
     }
+
+    // the baseline again: on a shared machine the load from elsewhere moves it over a run
+    if (bots.length > 0) bares.push(await benchBare(slack, "bare Bolt app, again"));
   } finally {
     await slack.stop();
   }
+  const baseline: LoadResult = {
+    ...(bares[0] as LoadResult),
+    throughput: bares.reduce((sum, b) => sum + b.throughput, 0) / bares.length,
+  };
   console.log("");
-  const base = rows[0];
-  for (const r of rows) {
-    const extra = r.target
-      ? `  entries written ${r.entries}/${r.total}  target ${r.target}: ${r.pass ? "MET" : "NOT MET"}`
-      : "";
-    console.log(formatRow(r, r === base ? undefined : base) + extra);
+  for (const b of bares) console.log(formatRow(b));
+  for (const { r, target } of bots) {
+    const ratio = r.throughput / baseline.throughput;
+    const pass = allLogged(r) && ratio >= target.ratio && r.p99 < target.p99;
+    console.log(
+      `${formatRow(r, baseline)}  entries written ${r.entries}/${r.total}  ` +
+        `target ≥ ${target.ratio}× and p99 < ${target.p99} ms: ${pass ? "MET" : "NOT MET"}`,
+    );
   }
-  for (const r of rows) {
-    if (!r.target) continue;
+  if (bares.length > 1) {
+    console.log(
+      `  ratios are to the mean of the bare runs before and after: ${baseline.throughput.toFixed(0)} req/s`,
+    );
+  }
+  for (const { r } of bots) {
     console.log(
       `  ${r.label}: replies logged ${r.ok}, confirmations ${r.confirmations}, other replies ${r.otherReplies}, ` +
         `no 200 answer ${r.httpFailures}; after-ack work: ${r.homePublishes} App Home publishes, ` +
-        `${r.usersInfo} users.info, drained ${r.drainSeconds?.toFixed(1)} s after the last reply; ` +
-        `process CPU ${r.cpuMsPerRequest?.toFixed(2)} ms/request`,
+        `${r.usersInfo} users.info, drained ${r.drainSeconds.toFixed(1)} s after the last reply; ` +
+        `process CPU ${r.cpuMsPerRequest.toFixed(2)} ms/request`,
     );
   }
 }
