@@ -8,7 +8,8 @@
  * Same rules as readMonthLines/summarize: lines are the ACTIVE entries of the person's month (a sheet
  * holds exactly those, so they are read by sheet); the total adds PRICED temporary tasks; a line has an
  * evidence gap when one of its item's required documents (ItemEvidence) is neither ticked nor attached
- * (no EntryEvidence of the line names it).
+ * (no EntryEvidence of the line names it), unless it was imported (evidenceMissingOf: imported lines
+ * carry their evidence in the tax system).
  */
 import type { Db } from "../db/client.js";
 import { rawSqlOf } from "../db/raw.js";
@@ -51,7 +52,7 @@ WITH s AS (
 ),
 e AS (
   SELECT e."pointsPerUnit"::bigint * e.count AS subtotal,
-    EXISTS (
+    e.source <> 'IMPORT' AND EXISTS (
       SELECT 1 FROM "ItemEvidence" ie
       WHERE ie."itemId" = e."itemId"
         AND NOT EXISTS (SELECT 1 FROM "EntryEvidence" ee WHERE ee."entryId" = e.id AND ee."itemEvidenceId" = ie.id)

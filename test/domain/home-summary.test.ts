@@ -90,8 +90,14 @@ describe(`readHomeSummary (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     });
     await db.prisma.tempTask.update({ where: { id: priced.id }, data: { status: "PRICED", points: 750 } });
     await db.prisma.tempTask.update({ where: { id: deleted.id }, data: { status: "DELETED", points: 999 } });
-    const home = await expectSameAsSummary(alice.personId, "2026-11");
+    let home = await expectSameAsSummary(alice.personId, "2026-11");
     expect(home).toMatchObject({ state: "OPEN", lines: 5, evidenceGaps: 2, tempAwaiting: 1 });
+    // an imported line misses nothing (its evidence is in the tax system)
+    const imported = await log("MN002", 3);
+    if (imported.status !== "logged") throw new Error("not logged");
+    await db.prisma.entry.update({ where: { id: imported.entry.id }, data: { source: "IMPORT" } });
+    home = await expectSameAsSummary(alice.personId, "2026-11");
+    expect(home).toMatchObject({ lines: 6, evidenceGaps: 2 });
     // another person's lines and another month's are not counted
     await logWork(db.prisma, deps, fx.people.bob, { itemId: id("SV001"), count: 9, workDate: "2026-11-20" });
     await logWork(db.prisma, deps, alice, { itemId: id("SV001"), count: 9, workDate: "2026-10-30" });
