@@ -18,7 +18,9 @@ const prisma = path.resolve("node_modules/.bin/prisma");
 
 async function cli(args: string[], env: Record<string, string | undefined>) {
   const { DATABASE_URL: _drop, ...rest } = process.env;
-  return run(prisma, args, { env: { ...rest, ...env }, timeout: 120_000 }).then(
+  // SIGKILL at the timeout: on PGlite the CLI has been seen to finish its work and then not exit
+  // (../shared/notes/prisma-offline.md); whatever it did is then checked in the folder itself.
+  return run(prisma, args, { env: { ...rest, ...env }, timeout: 90_000, killSignal: "SIGKILL" }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
     (e: { code?: number; stdout?: string; stderr?: string }) => ({
       code: e.code ?? 1,
@@ -93,9 +95,10 @@ describe.runIf(!usingPostgres)("migrations on the embedded database", () => {
         const again = await cli(["migrate", "deploy"], { PGLITE_DIR: dir });
         expect(again.code).toBe(0);
         status = await pendingAfterDeploy();
+        expect(status.pending, `second deploy (exit ${again.code}):\n${again.out}`).toEqual([]);
       }
       expect(status.pending).toEqual([]);
-      expect(status.problems).toEqual([]);
+      expect(status.problems, deploy.out).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
