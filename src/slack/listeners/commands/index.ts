@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { type Route, router } from "../route.js";
-import { kpiCommand } from "./kpi.js";
+import { kpiCommand } from "./kpi/index.js";
 import { logCommand } from "./log.js";
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
