@@ -245,6 +245,39 @@ export const en = {
       invalid: "“{{month}}” is not a month (YYYY-MM).",
       countTooLarge: "A count is too large to score.",
     },
+    pricing: {
+      notFound: "That temporary task does not exist.",
+      taskDeleted: "That temporary task was deleted by its owner; there is nothing to price.",
+      ownTask: "You cannot price your own temporary task: another member of the assessment group must.",
+      badPoints:
+        "“{{value}}” is not a price: give points from 0 to {{max}} with at most 2 decimals, e.g. 45 or 37.5.",
+      alreadyPriced: "{{by}} already priced this task at {{points}} points ({{at}}).",
+    },
+    quality: {
+      notStaff: "{{user}} is not an active staff member, so there is no quality score to record.",
+      self: "You cannot score your own quality: another member of the assessment group must.",
+      ruleUnknown: "That quality standard is not one of the items this person worked on this month.",
+      vetoNeedsConfirm: "A veto is recorded with the Veto button and its confirmation, not as an adjustment.",
+      vetoUnconfirmed: "A veto must be confirmed.",
+      badValue:
+        "“{{value}}” is not an adjustment: give a signed amount other than 0, at most {{max}} points, e.g. -5 or +2.5.",
+      tooMany: "At most {{max}} adjustments at a time.",
+      evidenceTooLong: "The evidence is too long ({{length}} characters; at most {{max}}).",
+      adjustmentNotFound: "That adjustment does not exist.",
+    },
+    award: {
+      badPoints: "“{{value}}” is not an award: give points above 0 with at most 2 decimals, e.g. 5 or 2.5.",
+      notAssessed: "{{user}} is not assessed in {{month}}, so cannot receive discretionary points.",
+      self: "You cannot give discretionary points to yourself.",
+      overspent:
+        "Not enough left in the {{month}} pool: the pool is {{pool}} points, {{given}} already given, {{left}} left; {{asked}} asked.",
+      notFound: "That award does not exist.",
+    },
+    assess: {
+      noReason: "Give a reason.",
+      reasonTooLong: "The reason is too long ({{length}} characters; at most {{max}}).",
+      monthPublished: "The results of {{month}} are published: the month is locked.",
+    },
   },
 };
 

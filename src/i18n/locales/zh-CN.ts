@@ -238,5 +238,37 @@ export const zhCN: Catalog = {
       invalid: "“{{month}}”不是有效月份（YYYY-MM）。",
       countTooLarge: "数量过大，无法计分。",
     },
+    pricing: {
+      notFound: "该临时性工作不存在。",
+      taskDeleted: "该临时性工作已被本人删除，无需定分。",
+      ownTask: "不能为自己的临时性工作定分，请由考核小组其他成员定分。",
+      badPoints: "“{{value}}”不是有效分值：请填写 0 至 {{max}} 的分值，最多两位小数，例如 45 或 37.5。",
+      alreadyPriced: "{{by}} 已为该工作定分：{{points}} 分（{{at}}）。",
+    },
+    quality: {
+      notStaff: "{{user}} 不是在岗工作人员，无需质量考核。",
+      self: "不能为自己做质量考核，请由考核小组其他成员考核。",
+      ruleUnknown: "该质量标准不属于此人本月办理的事项。",
+      vetoNeedsConfirm: "一票否决须通过“一票否决”按钮并确认，不能作为普通扣加分。",
+      vetoUnconfirmed: "一票否决须经确认。",
+      badValue:
+        "“{{value}}”不是有效的扣加分：请填写非零的带符号分值，绝对值不超过 {{max}} 分，例如 -5 或 +2.5。",
+      tooMany: "每次最多 {{max}} 项扣加分。",
+      evidenceTooLong: "佐证材料过长（{{length}} 字；最多 {{max}} 字）。",
+      adjustmentNotFound: "该扣加分记录不存在。",
+    },
+    award: {
+      badPoints: "“{{value}}”不是有效分值：请填写大于 0 的分值，最多两位小数，例如 5 或 2.5。",
+      notAssessed: "{{user}} 不在 {{month}} 的考核范围内，不能给予机动分。",
+      self: "不能给自己机动分。",
+      overspent:
+        "{{month}} 机动分余额不足：总额 {{pool}} 分，已给 {{given}} 分，剩余 {{left}} 分；本次申请 {{asked}} 分。",
+      notFound: "该机动分记录不存在。",
+    },
+    assess: {
+      noReason: "请填写理由。",
+      reasonTooLong: "理由过长（{{length}} 字；最多 {{max}} 字）。",
+      monthPublished: "{{month}} 的结果已公布，该月已锁定。",
+    },
   },
 };
