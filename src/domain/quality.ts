@@ -152,6 +152,27 @@ async function scoredPerson(db: Db | Tx, actor: Actor, ref: string) {
   return { personId: p.id, slackUserId: p.slackUserId, name: p.name, nameEn: p.nameEn };
 }
 
+/**
+ * A person named in a command: a Slack user id, or a name (Chinese or English, case-insensitive, an
+ * optional leading "@"). Null when nobody, or more than one person, has that name.
+ */
+export async function findPersonRef(db: Db | Tx, text: string): Promise<string | null> {
+  const s = String(text ?? "")
+    .trim()
+    .replace(/^@/, "");
+  if (!s) return null;
+  const byId = await db.person.findUnique({ where: { slackUserId: s }, select: { slackUserId: true } });
+  if (byId) return byId.slackUserId;
+  const named = await db.person.findMany({
+    where: {
+      OR: [{ name: { equals: s, mode: "insensitive" } }, { nameEn: { equals: s, mode: "insensitive" } }],
+    },
+    select: { slackUserId: true },
+    take: 2,
+  });
+  return named.length === 1 ? named[0]!.slackUserId : null;
+}
+
 /** The quality standards of the items the person worked on in the month. */
 async function rulesFor(db: Db | Tx, personId: string, month: string): Promise<QualityRuleView[]> {
   const [lines, tasks] = await Promise.all([
