@@ -291,9 +291,19 @@ function adjustmentBlocks(t: Translate, sheet: QualitySheet): KnownBlock[] {
   return blocks;
 }
 
+/**
+ * An input's block id within one rendering of a form that stays open after saving: the form's key is part
+ * of it, so the refreshed form starts with empty inputs (Slack keeps what was typed in a block whose id
+ * does not change) and saving twice cannot add the same adjustment or gift twice.
+ */
+export function keyedBlock(base: string, key: string): string {
+  return `${base}.${key}`;
+}
+
 /** The block id of the n-th checkboxes block of standards (Slack allows 10 options per element). */
-export function qualityRulesBlockId(n: number): string {
-  return n === 0 ? ASSESS_BLOCKS.qualityRules : `${ASSESS_BLOCKS.qualityRules}:${n}`;
+export function qualityRulesBlockId(n: number, key: string): string {
+  const base = keyedBlock(ASSESS_BLOCKS.qualityRules, key);
+  return n === 0 ? base : `${base}:${n}`;
 }
 
 /** The quality form of one person and month. */
@@ -318,7 +328,7 @@ export function qualityModal(
       const part = standards.slice(i, i + LIMITS.checkboxOptions);
       blocks.push({
         type: "input",
-        block_id: qualityRulesBlockId(i / LIMITS.checkboxOptions),
+        block_id: qualityRulesBlockId(i / LIMITS.checkboxOptions, opts.meta.k),
         optional: true,
         label: plain(t("quality.standards")),
         ...(i === 0 ? { hint: plain(t("quality.standardsHint")) } : {}),
@@ -342,7 +352,7 @@ export function qualityModal(
     section(t("quality.free")),
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.qualityValue,
+      block_id: keyedBlock(ASSESS_BLOCKS.qualityValue, opts.meta.k),
       optional: true,
       label: plain(t("quality.value")),
       element: {
@@ -354,7 +364,7 @@ export function qualityModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.qualityReason,
+      block_id: keyedBlock(ASSESS_BLOCKS.qualityReason, opts.meta.k),
       optional: true,
       label: plain(t("quality.reason")),
       element: {
@@ -367,7 +377,7 @@ export function qualityModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.qualityEvidence,
+      block_id: keyedBlock(ASSESS_BLOCKS.qualityEvidence, opts.meta.k),
       optional: true,
       label: plain(t("quality.evidence")),
       element: {
@@ -513,7 +523,7 @@ export function awardModal(
     divider(),
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.awardPerson,
+      block_id: keyedBlock(ASSESS_BLOCKS.awardPerson, opts.meta.k),
       label: plain(t("award.person")),
       element: {
         type: "users_select",
@@ -523,7 +533,7 @@ export function awardModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.awardPoints,
+      block_id: keyedBlock(ASSESS_BLOCKS.awardPoints, opts.meta.k),
       label: plain(t("award.points")),
       element: {
         type: "plain_text_input",
@@ -534,7 +544,7 @@ export function awardModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.awardReason,
+      block_id: keyedBlock(ASSESS_BLOCKS.awardReason, opts.meta.k),
       label: plain(t("award.reason")),
       element: {
         type: "plain_text_input",
