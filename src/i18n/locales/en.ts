@@ -174,7 +174,7 @@ export const en = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging",
+    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging\nAssessment group: `/kpi pricing [month]` · `/kpi quality @person [month]` · branch chief: `/kpi award [month]`",
     langSet: "Language set to English.",
     langAuto: "Language now follows your Slack setting.",
     langInvalid: "Choose `en`, `zh` or `auto`.",
