@@ -266,7 +266,8 @@ function adjustmentBlocks(t: Translate, sheet: QualitySheet): KnownBlock[] {
     blocks.push(context([t("quality.none")]));
     return blocks;
   }
-  for (const a of sheet.adjustments.slice(0, 40)) {
+  const shown = sheet.adjustments.slice(0, 40);
+  for (const a of shown) {
     const by = userText(a.createdBy?.name ?? "?", 40);
     const reason = userText(a.reason, 300);
     let text = a.veto
@@ -288,6 +289,8 @@ function adjustmentBlocks(t: Translate, sheet: QualitySheet): KnownBlock[] {
       }),
     );
   }
+  if (sheet.adjustments.length > shown.length)
+    blocks.push(context([t("common.truncated", { count: sheet.adjustments.length - shown.length })]));
   return blocks;
 }
 
@@ -491,7 +494,10 @@ export function awardModal(
     section(t("award.awardsHeading")),
   );
   if (pool.awards.length === 0) blocks.push(context([t("award.none")]));
-  for (const a of pool.awards.slice(0, 60)) {
+  const shown = pool.awards.slice(0, 60);
+  if (pool.awards.length > shown.length)
+    blocks.push(context([t("common.truncated", { count: pool.awards.length - shown.length })]));
+  for (const a of shown) {
     blocks.push(
       section(
         t("award.line", {
