@@ -412,6 +412,54 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
     });
   });
 
+  it("forged Remove and Withdraw buttons (a non-member, an id that does not exist) change nothing and are audited", async () => {
+    const adj = await h.db.prisma.qualityAdjustment.findFirstOrThrow({ where: { revokedAt: null } });
+    const click = (user: string, actionId: string, callbackId: string, meta: object, value: object) =>
+      h.slack.sendInteraction({
+        type: "block_actions",
+        user: { id: user, username: user, team_id: h.slack.team.id },
+        team: { id: h.slack.team.id, domain: h.slack.team.domain },
+        api_app_id: h.slack.appId,
+        token: "emulator-verification-token",
+        trigger_id: "0.0.forged",
+        container: { type: "view", view_id: "VFORGEDB" },
+        view: {
+          id: "VFORGEDB",
+          hash: "h",
+          type: "modal",
+          callback_id: callbackId,
+          private_metadata: JSON.stringify(meta),
+          state: { values: {} },
+        },
+        actions: [
+          {
+            type: "button",
+            action_id: actionId,
+            block_id: "x",
+            value: JSON.stringify(value),
+            action_ts: "1",
+          },
+        ],
+      });
+    await click(
+      USERS.li,
+      "quality_remove",
+      "quality_modal",
+      { p: h.fx.people.zhang, m: M, k: "forgedkey03" },
+      { a: adj.id },
+    );
+    await click(BOSS, "award_withdraw", "award_modal", { m: M, k: "forgedkey04" }, { a: "c_no_such_award" });
+    await settle(h);
+    expect(
+      (await h.db.prisma.qualityAdjustment.findUniqueOrThrow({ where: { id: adj.id } })).revokedAt,
+    ).toBeNull();
+    expect((await audits("quality.revoke")).at(-1)).toMatchObject({
+      actor: USERS.li,
+      reason: "auth.forbidden",
+    });
+    expect((await audits("award.revoke")).at(-1)).toMatchObject({ actor: BOSS, reason: "award.notFound" });
+  });
+
   describe("/kpi award", () => {
     it("is the branch chief's only", async () => {
       const opened = h.slack.callsTo("views.open").length;
