@@ -293,6 +293,23 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       expect(noValue.errors).toEqual({ [b("quality_value")]: "请填写该理由对应的分值。" });
       expect(await h.db.prisma.qualityAdjustment.count()).toBe(0);
 
+      // ticking a standard and typing a value show the score as it would be once saved (nothing written)
+      await h.slack.selectOption({
+        user: USERS.chief,
+        actionId: "quality_rules",
+        blockId: b("quality_rules"),
+        value: [rules.minor] as never,
+      });
+      await h.slack.waitFor(() =>
+        renderView(h.slack.currentView(USERS.chief)!.view).includes("保存后将为：*98.00*"),
+      );
+      await h.slack.selectOption({ user: USERS.chief, actionId: "quality_value", value: "-3.5" });
+      await h.slack.waitFor(() =>
+        renderView(h.slack.currentView(USERS.chief)!.view).includes("保存后将为：*94.50*"),
+      );
+      expect(renderView(h.slack.currentView(USERS.chief)!.view)).toContain("当前质量得分：*100.00*");
+      expect(await h.db.prisma.qualityAdjustment.count()).toBe(0);
+
       const saved = await h.slack.submitView({
         user: USERS.chief,
         values: {

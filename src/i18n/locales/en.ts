@@ -215,6 +215,7 @@ export const en = {
     vetoTitle: "Confirm veto",
     heading: "*{{name}}* · {{month}}",
     score: "Quality score now: *{{score}}*  (100 − {{deductions}} + {{bonuses}})",
+    preview: "If saved now: *{{score}}*",
     floored: "100 + the adjustments is {{before}}; the score never goes below 0.",
     vetoed: "⛔ *Vetoed*: the quality score is 0 whatever else is recorded.",
     reviewed: "Reviewed by {{by}}, {{at}}.",

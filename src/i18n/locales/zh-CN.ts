@@ -211,6 +211,7 @@ export const zhCN: Catalog = {
     vetoTitle: "确认一票否决",
     heading: "*{{name}}* · {{month}}",
     score: "当前质量得分：*{{score}}*（100 − {{deductions}} + {{bonuses}}）",
+    preview: "保存后将为：*{{score}}*",
     floored: "100 加扣加分为 {{before}}；质量得分最低为 0。",
     vetoed: "⛔ *一票否决*：无论其他记录如何，质量得分为 0。",
     reviewed: "{{by}} 已考核，{{at}}。",

@@ -228,6 +228,8 @@ export interface QualityModalOptions {
   notice?: string;
   /** "2026-11-20 10:05" of the review, formatted by the caller in the configured zone */
   reviewedAt?: string;
+  /** the score if the form were saved now (ticked standards and the typed value), while editing */
+  preview?: { value: string; vetoed: boolean };
 }
 
 function scoreBlocks(t: Translate, sheet: QualitySheet, opts: QualityModalOptions): KnownBlock[] {
@@ -242,6 +244,8 @@ function scoreBlocks(t: Translate, sheet: QualitySheet, opts: QualityModalOption
   ];
   if (s.vetoed) lines.push(t("quality.vetoed"));
   else if (s.beforeFloor !== s.value) lines.push(t("quality.floored", { before: s.beforeFloor }));
+  if (opts.preview && opts.preview.value !== s.value)
+    lines.push(t("quality.preview", { score: opts.preview.value }));
   const blocks: KnownBlock[] = [];
   if (opts.notice) blocks.push(section(opts.notice));
   blocks.push(section(lines.join("\n")));
@@ -333,6 +337,7 @@ export function qualityModal(
         type: "input",
         block_id: qualityRulesBlockId(i / LIMITS.checkboxOptions, opts.meta.k),
         optional: true,
+        dispatch_action: true,
         label: plain(t("quality.standards")),
         ...(i === 0 ? { hint: plain(t("quality.standardsHint")) } : {}),
         element: {
@@ -357,10 +362,12 @@ export function qualityModal(
       type: "input",
       block_id: keyedBlock(ASSESS_BLOCKS.qualityValue, opts.meta.k),
       optional: true,
+      dispatch_action: true,
       label: plain(t("quality.value")),
       element: {
         type: "plain_text_input",
         action_id: ASSESS_ACTIONS.qualityValue,
+        dispatch_action_config: { trigger_actions_on: ["on_enter_pressed", "on_character_entered"] },
         max_length: 12,
         placeholder: plain(t("quality.valuePlaceholder"), LIMITS.placeholder),
       },

@@ -121,16 +121,22 @@ export function renderQuality(
   t: Translate,
   lang: Lang,
   sheet: QualitySheet,
-  opts: { channel?: string; notice?: string } = {},
+  opts: {
+    channel?: string;
+    notice?: string;
+    key?: string;
+    preview?: { value: string; vetoed: boolean };
+  } = {},
 ): ModalView {
   return qualityModal(t, lang, sheet, {
     meta: {
       p: sheet.person.personId,
       m: sheet.month,
-      k: formKey(),
+      k: opts.key ?? formKey(),
       ...(opts.channel ? { ch: opts.channel } : {}),
     },
     ...(opts.notice ? { notice: opts.notice } : {}),
+    ...(opts.preview ? { preview: opts.preview } : {}),
     ...(sheet.review ? { reviewedAt: localTime(sheet.review.at, ctx.deps.timeZone) } : {}),
   });
 }
