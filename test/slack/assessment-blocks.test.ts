@@ -35,6 +35,7 @@ function task(i: number, basis: "item" | "category" | "base" = "base"): PricingT
     owner: { personId: "p1", slackUserId: "U1", name: "张伟", nameEn: "Zhang Wei" },
     sheetState: "SUBMITTED",
     categoryCode: "SERVICE",
+    category: { code: "SERVICE", name: "综合办税", nameEn: "Comprehensive tax service" },
     similarItem: {
       id: "i1",
       code: "SV001",
@@ -97,11 +98,11 @@ describe("assessment builders", () => {
     expect(text).toContain("Flood relief paperwork #0 &lt;b&gt;&amp;");
     expect(text).toContain("Similar item named: *SV001 Invoice sales* (3.00 points per transaction)");
     expect(text).toContain("…and 55 more");
-    expect(suggestionLine(en, task(1, "item"))).toBe(
+    expect(suggestionLine(en, "en", task(1, "item"))).toBe(
       "💡 Suggested *40.00* points = 0.44 points/min × 90 min (2 earlier task(s) like SV001: 80.00 points for 180 min).",
     );
-    expect(suggestionLine(zh, task(1, "category"))).toContain(
-      "此前 2 项 SERVICE 类工作：180 分钟共 80.00 分",
+    expect(suggestionLine(zh, "zh-CN", task(1, "category"))).toContain(
+      "此前同属综合办税类的 2 项工作：180 分钟共 80.00 分",
     );
     expect(
       renderBlocks(pricingQueueMessage(zh, "zh-CN", { month: "2026-10", tasks: [], total: 0 }).blocks),

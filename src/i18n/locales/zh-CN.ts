@@ -188,7 +188,7 @@ export const zhCN: Catalog = {
     suggestItem:
       "💡 建议 *{{points}}* 分 = 每分钟 {{rate}} 分 × {{minutes}} 分钟（此前 {{refTasks}} 项参照 {{code}} 的工作：{{refMinutes}} 分钟共 {{refPoints}} 分）。",
     suggestCategory:
-      "💡 建议 *{{points}}* 分 = 每分钟 {{rate}} 分 × {{minutes}} 分钟（此前 {{refTasks}} 项 {{category}} 类工作：{{refMinutes}} 分钟共 {{refPoints}} 分）。",
+      "💡 建议 *{{points}}* 分 = 每分钟 {{rate}} 分 × {{minutes}} 分钟（此前同属{{category}}类的 {{refTasks}} 项工作：{{refMinutes}} 分钟共 {{refPoints}} 分）。",
     suggestBase:
       "💡 建议 *{{points}}* 分 = 每分钟 1 分 × {{minutes}} 分钟（尚无已定分的同类工作可比，按基准分值）。",
     priceButton: "定分…",

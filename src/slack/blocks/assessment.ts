@@ -82,7 +82,7 @@ function similarLine(t: Translate, lang: Lang, task: PricingTask): string {
 }
 
 /** How the suggestion was reached, in one line. */
-export function suggestionLine(t: Translate, task: PricingTask): string {
+export function suggestionLine(t: Translate, lang: Lang, task: PricingTask): string {
   const s = task.suggestion;
   const common = { points: amount(s.points), minutes: task.minutes };
   if (s.basis === "base") return t("pricing.suggestBase", common);
@@ -95,7 +95,12 @@ export function suggestionLine(t: Translate, task: PricingTask): string {
   };
   return s.basis === "item"
     ? t("pricing.suggestItem", { ...ref, code: task.similarItem?.code ?? "" })
-    : t("pricing.suggestCategory", { ...ref, category: s.categoryCode ?? "" });
+    : t("pricing.suggestCategory", {
+        ...ref,
+        category: task.category
+          ? userText(lang === "en" ? task.category.nameEn : task.category.name, 60)
+          : (s.categoryCode ?? ""),
+      });
 }
 
 function taskText(t: Translate, task: PricingTask): string {
@@ -135,7 +140,7 @@ export function pricingQueueMessage(
           "primary",
         ),
       }),
-      context([similarLine(t, lang, task), suggestionLine(t, task)]),
+      context([similarLine(t, lang, task), suggestionLine(t, lang, task)]),
     );
   }
   if (queue.total > shown.length)
@@ -151,7 +156,7 @@ export function pricingModal(t: Translate, lang: Lang, task: PricingTask, meta: 
   const blocks: KnownBlock[] = [
     section(taskText(t, task)),
     context([similarLine(t, lang, task)]),
-    context([suggestionLine(t, task)]),
+    context([suggestionLine(t, lang, task)]),
     {
       type: "input",
       block_id: ASSESS_BLOCKS.pricingPoints,
