@@ -100,6 +100,9 @@ export async function openPricingModal(
   await openThenFill(ctx, client, triggerId, user, "modal.pricing", async (lang, t) => {
     const actor = await ctx.actors.get(user);
     const task = await pricingTask(ctx.db, actor, taskId);
+    if (task.owner.personId === actor.personId) {
+      return noticeModal(t, t("pricing.title"), t("errors.pricing.ownTask", { taskId: task.id }));
+    }
     if (task.status !== "AWAITING_PRICING") {
       const text =
         task.status === "PRICED"
