@@ -90,7 +90,7 @@ describe("month export from persisted results", () => {
       `score-sheet-${DEMO_MONTH}.xlsx`,
       `results-${DEMO_MONTH}.csv`,
     ]);
-    const saved = await db.prisma.monthResult.findMany({ where: { month: DEMO_MONTH }, include: {} });
+    const saved = await db.prisma.monthResult.findMany({ where: { month: DEMO_MONTH } });
     const people = new Map((await db.prisma.person.findMany()).map((p) => [p.id, p]));
     const byName = new Map(saved.map((s) => [people.get(s.personId)!.name, s]));
 
