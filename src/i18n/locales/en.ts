@@ -174,7 +174,7 @@ export const en = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging",
+    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM",
     langSet: "Language set to English.",
     langAuto: "Language now follows your Slack setting.",
     langInvalid: "Choose `en`, `zh` or `auto`.",

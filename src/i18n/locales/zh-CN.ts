@@ -170,7 +170,7 @@ export const zhCN: Catalog = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`：本月概况 · `/kpi lang en|zh|auto`：语言 · `/log help`：记录工作",
+    help: "`/kpi`：本月概况 · `/kpi lang en|zh|auto`：语言 · `/log help`：记录工作 · `/kpi export [月份|季度]`：导出文件到私信",
     langSet: "已切换为简体中文。",
     langAuto: "语言将跟随您的 Slack 设置。",
     langInvalid: "请选择 `en`、`zh` 或 `auto`。",
