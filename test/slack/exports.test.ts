@@ -69,7 +69,7 @@ describe("/kpi export", () => {
     expect(h.slack.callsTo("files.getUploadURLExternal").length).toBeGreaterThanOrEqual(2);
     expect(h.slack.callsTo("files.completeUploadExternal").length).toBeGreaterThanOrEqual(1);
 
-    const saved = await h.db.prisma.monthResult.findMany({ where: { month: "2026-10" }, include: {} });
+    const saved = await h.db.prisma.monthResult.findMany({ where: { month: "2026-10" } });
     const names = new Map((await h.db.prisma.person.findMany()).map((p) => [p.id, p.name]));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(uploaded[0]!.bytes as never);
