@@ -182,9 +182,13 @@ let fontBytes: Uint8Array | undefined;
 let subsetDir: string | undefined;
 const subsets = new Map<string, string>(); // characters' hash → subset file, oldest first
 const MAX_SUBSETS = 16;
+const inUse = new Map<string, number>(); // subset file → renders reading it now
 
-/** A subset of the chart font for the characters of `svg`, as a file resvg can load. */
-function subsetFontFile(svg: string): string {
+/**
+ * A subset of the chart font for the characters of `svg`, as a file resvg can load, marked in use
+ * (release it with `releaseSubset`).
+ */
+function acquireSubsetFile(svg: string): string {
   fontBytes ??= new Uint8Array(readFileSync(chartFontPath()));
   const text = svg.replace(/&#(x[0-9a-f]+|\d+);/gi, (_m, n: string) =>
     String.fromCodePoint(n[0] === "x" || n[0] === "X" ? Number.parseInt(n.slice(1), 16) : Number(n)),
@@ -195,6 +199,7 @@ function subsetFontFile(svg: string): string {
   if (hit) {
     subsets.delete(key);
     subsets.set(key, hit);
+    inUse.set(hit, (inUse.get(hit) ?? 0) + 1);
     return hit;
   }
   if (!subsetDir) {
@@ -205,30 +210,49 @@ function subsetFontFile(svg: string): string {
   const file = path.join(subsetDir, `${key}.ttf`);
   writeFileSync(file, subsetFont(fontBytes, chars));
   subsets.set(key, file);
-  if (subsets.size > MAX_SUBSETS) {
-    const [oldKey, oldFile] = subsets.entries().next().value as [string, string];
-    subsets.delete(oldKey);
+  inUse.set(file, 1);
+  evictSubsets();
+  return file;
+}
+
+function releaseSubset(file: string): void {
+  const n = (inUse.get(file) ?? 1) - 1;
+  if (n > 0) inUse.set(file, n);
+  else inUse.delete(file);
+  evictSubsets();
+}
+
+/** Drops the oldest subsets beyond MAX_SUBSETS, never one a render is still reading. */
+function evictSubsets(): void {
+  for (const [key, file] of subsets) {
+    if (subsets.size <= MAX_SUBSETS) return;
+    if (inUse.has(file)) continue;
+    subsets.delete(key);
     try {
-      unlinkSync(oldFile);
+      unlinkSync(file);
     } catch {
       // already gone
     }
   }
-  return file;
 }
 
 /** Rasterises an SVG with only the shipped CJK font (no system fonts). */
 export async function svgToPng(svg: string): Promise<Uint8Array> {
-  const image = await renderAsync(svg, {
-    background: "#ffffff",
-    font: {
-      loadSystemFonts: false,
-      fontFiles: [subsetFontFile(svg)],
-      defaultFontFamily: CHART_FONT_FAMILY,
-      sansSerifFamily: CHART_FONT_FAMILY,
-    },
-  });
-  return new Uint8Array(image.asPng());
+  const file = acquireSubsetFile(svg);
+  try {
+    const image = await renderAsync(svg, {
+      background: "#ffffff",
+      font: {
+        loadSystemFonts: false,
+        fontFiles: [file],
+        defaultFontFamily: CHART_FONT_FAMILY,
+        sansSerifFamily: CHART_FONT_FAMILY,
+      },
+    });
+    return new Uint8Array(image.asPng());
+  } finally {
+    releaseSubset(file);
+  }
 }
 
 export async function renderRankingChartPng(input: RankingChartInput): Promise<Uint8Array> {

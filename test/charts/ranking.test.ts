@@ -147,3 +147,21 @@ describe("font subset", () => {
     }
   });
 });
+
+describe("many charts at once", () => {
+  it("more concurrent charts than cached subsets all get their font", async () => {
+    const names = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张".split("");
+    const chart = (name: string) => ({
+      title: `${name}月报`,
+      lang: "zh-CN" as const,
+      rows: [{ name: `${name}${name}`, category: "纳税服务", final: "90.00" }],
+    });
+    const together = await Promise.all(names.map((n) => renderRankingChartPng(chart(n))));
+    // each equals the same chart drawn alone, and differs from one without the glyphs drawn
+    for (const [i, n] of names.entries()) {
+      const alone = await renderRankingChartPng(chart(n));
+      expect(Buffer.from(together[i]!).equals(Buffer.from(alone))).toBe(true);
+    }
+    expect(Buffer.from(together[0]!).equals(Buffer.from(together[1]!))).toBe(false);
+  });
+});
