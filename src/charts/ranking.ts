@@ -17,7 +17,7 @@
  * people make a tall but legible image.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -195,7 +195,12 @@ function acquireSubsetFile(svg: string): string {
   );
   const chars = [...new Set(Array.from(text).filter((c) => c.codePointAt(0)! > 0x7e))].sort().join("");
   const key = createHash("sha1").update(chars).digest("hex").slice(0, 16);
-  const hit = subsets.get(key);
+  let hit = subsets.get(key);
+  if (hit && !existsSync(hit)) {
+    // removed behind our back (a temp cleaner on a long-running server): make it again
+    subsets.delete(key);
+    hit = undefined;
+  }
   if (hit) {
     subsets.delete(key);
     subsets.set(key, hit);
@@ -208,6 +213,7 @@ function acquireSubsetFile(svg: string): string {
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   }
   const file = path.join(subsetDir, `${key}.ttf`);
+  mkdirSync(subsetDir, { recursive: true });
   writeFileSync(file, subsetFont(fontBytes, chars));
   subsets.set(key, file);
   inUse.set(file, 1);
