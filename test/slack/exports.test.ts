@@ -107,6 +107,12 @@ describe("/kpi export", () => {
     ]);
   });
 
+  it("no period: the latest published month", async () => {
+    const { reply, uploaded } = await exportAs(USERS.zhang, "");
+    expect(reply).toContain("score-sheet-2026-10.xlsx");
+    expect(uploaded.map((f) => f.filename)).toEqual(["score-sheet-2026-10.xlsx", "results-2026-10.csv"]);
+  });
+
   it("a section chief gets their section", async () => {
     const { reply, uploaded } = await exportAs(USERS.chief, "2026-10");
     expect(reply).toContain("本股室");

@@ -15,7 +15,7 @@ const exportFiles: KpiSubcommand = async ({ ctx, user, actor, lang, t, words, ar
   if (!ctx.client) throw new Error("no Slack client");
   const period = words.join(" ");
   // a large month takes a few seconds: say so, then replace that line with the outcome
-  await send(simpleMessage(t("exports.preparing", { period: period || "…" })));
+  await send(simpleMessage(t("exports.preparing", { period: period || t("exports.latest") })));
   const replace = (m: Message) =>
     args.respond({
       response_type: "ephemeral",
