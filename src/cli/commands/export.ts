@@ -102,7 +102,9 @@ async function exportForm(
     );
   const settings = await readSettings(ctx.db.prisma);
   const langArg = values.lang as string | undefined;
-  const lang: Lang | undefined = langArg ? normalizeLang(langArg) : (normalizeLang(settings.language) ?? "zh-CN");
+  const lang: Lang | undefined = langArg
+    ? normalizeLang(langArg)
+    : (normalizeLang(settings.language) ?? "zh-CN");
   if (!lang) throw new UsageError(`--lang must be zh-CN or en, got "${langArg}"`, exportCommand);
   const result = await exportPeriod(
     ctx.db,
