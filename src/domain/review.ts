@@ -449,6 +449,25 @@ export async function reviewCardFor(
   });
 }
 
+/**
+ * The card of a sheet the actor may decide now (before opening the Return or Adjust modal): the same
+ * checks as a decision (exists, not one's own, reviewer or active deputy, still SUBMITTED, the version
+ * shown), refusals audited.
+ */
+export async function reviewCardForDecision(
+  db: Db,
+  deps: ReviewDeps,
+  actor: Actor,
+  sheetId: string,
+  version?: number,
+): Promise<ReviewCard> {
+  requireActive(actor);
+  return auditReview(db, actor, "review.open", sheetId, async () => {
+    await sheetForDecision(db, deps, actor, sheetId, version);
+    return loadReviewCard(db, deps, sheetId);
+  });
+}
+
 // ───────────────────────────── decisions ─────────────────────────────
 
 export interface DecisionResult {
@@ -550,7 +569,7 @@ async function authority(
 
 /** Loads and checks a sheet for a decision: exists, not one's own, the actor may act, still SUBMITTED. */
 async function sheetForDecision(
-  tx: Tx,
+  tx: Db | Tx,
   deps: ReviewDeps,
   actor: Actor,
   sheetId: string,
