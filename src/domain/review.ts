@@ -1145,11 +1145,11 @@ export async function approveAllClean(
   const overview = await reviewOverview(db, deps, actor, opts.month ? { month: opts.month } : {});
   const out: ApproveAllResult = { month: overview.month, approved: [], skipped: [] };
   for (const p of overview.pending) {
-    if (opts.sheets && !(p.sheetId in opts.sheets)) continue;
     if (!p.clean) {
       out.skipped.push({ sheetId: p.sheetId, person: p.person, why: "notClean" });
       continue;
     }
+    if (opts.sheets && !(p.sheetId in opts.sheets)) continue;
     const version = opts.sheets ? opts.sheets[p.sheetId] : p.version;
     try {
       out.approved.push(
