@@ -234,7 +234,8 @@ export const en = {
     reason: "Reason",
     returnPlaceholder: "What should be corrected?",
     adjustTitle: "Adjust counts",
-    adjustIntro: "{{person}} · {{month}}: change a count and give the reason for each change. 0 keeps the line but scores nothing.",
+    adjustIntro:
+      "{{person}} · {{month}}: change a count and give the reason for each change. 0 keeps the line but scores nothing.",
     adjustCount: "{{date}} · {{item}} ({{ppu}} each)",
     adjustWas: "logged as {{n}}",
     adjustReasonPlaceholder: "Required when the count changes",
@@ -251,7 +252,8 @@ export const en = {
     countInvalid: "Enter a whole number from 0 to {{max}}.",
     reasonNeeded: "Give the reason for this change.",
     nothingChanged: "No count was changed.",
-    adjustedDone: "✏️ Saved: {{n}} lines of {{person}}'s {{month}} sheet adjusted. Your card shows the new total.",
+    adjustedDone:
+      "✏️ Saved: {{n}} lines of {{person}}'s {{month}} sheet adjusted. Your card shows the new total.",
     overviewHeader: "Sheets to review · {{month}}",
     overviewNone: "No sheet of {{month}} is waiting for you.",
     overviewLine: "*{{person}}* · {{total}} · {{lines}} lines",
@@ -271,7 +273,8 @@ export const en = {
     approvedDone: "✅ Approved {{person}}'s {{month}} sheet.",
     returnedDone: "↩️ Returned {{person}}'s {{month}} sheet.",
     reopenDone: "↩️ Reopened {{person}}'s {{month}} sheet. They and the reviewer were notified.",
-    reopenUsage: "Usage: `/kpi reopen @user YYYY-MM reason…` (without a reason: the sheet with a Reopen button).",
+    reopenUsage:
+      "Usage: `/kpi reopen @user YYYY-MM reason…` (without a reason: the sheet with a Reopen button).",
     reopenTitle: "Reopen sheet",
     reopenSubmit: "Reopen",
     reopenIntro: "Reopen {{person}}'s approved {{month}} sheet. They and the reviewer will be notified.",
@@ -279,7 +282,8 @@ export const en = {
     noSheet: "{{person}} has no sheet for {{month}}.",
     unknownPerson: "Unknown person: {{person}}. Mention them (@name) or give their Slack id.",
     reviewUsage: "Usage: `/kpi review [YYYY-MM]`",
-    noCard: "The review card could not be posted to {{reviewer}}; they can find the sheet with `/kpi review`.",
+    noCard:
+      "The review card could not be posted to {{reviewer}}; they can find the sheet with `/kpi review`.",
   },
   deputy: {
     usage:

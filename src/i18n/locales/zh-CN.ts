@@ -281,7 +281,8 @@ export const zhCN: Catalog = {
     usage:
       "用法：`/kpi deputy @用户 YYYY-MM-DD YYYY-MM-DD`（这段时间由其代为审核）· `/kpi deputy list` · `/kpi deputy revoke ID`。管理员或考核小组可加 `for @股长`。",
     set: "✅ {{deputy}} 将于 {{from}} 至 {{to}} 代 {{principal}} 审核（id {{id}}）。",
-    notifyDeputy: "{{principal}} 指定您于 {{from}} 至 {{to}} 代为审核积分表。`/kpi review` 可查看待审核的积分表。",
+    notifyDeputy:
+      "{{principal}} 指定您于 {{from}} 至 {{to}} 代为审核积分表。`/kpi review` 可查看待审核的积分表。",
     listHeader: "*代审人*",
     listLine: "• {{deputy}} 代 {{principal}}：{{from}} – {{to}}{{active}} · id `{{id}}`",
     activeNow: " · *当前有效*",
