@@ -338,6 +338,20 @@ describe("who may act", () => {
     const prefers = await h.db.prisma.person.findUniqueOrThrow({ where: { slackUserId: USERS.prefers } });
     const chief = await h.db.prisma.person.findUniqueOrThrow({ where: { slackUserId: USERS.chief } });
     expect(s).toMatchObject({ decidedById: prefers.id, decidedForId: chief.id });
+    // while the deputy is active, a new submission is announced to them as well
+    await person("U0DEPT", "陈新", ["STAFF"], h.fx.sectionId);
+    await log("U0DEPT", "invoice", 1, "2026-11-21");
+    await submit("U0DEPT");
+    const notice = await h.slack.waitForMessage(USERS.prefers, /陈新/);
+    expect(textOf(notice)).toContain(
+      "陈新's 2026-11 sheet is waiting for 王股长, whom you deputise for today",
+    );
+    await settle(h, 1700);
+    expect(renderView(h.slack.home(USERS.chief)!.view)).toContain(
+      "📋 有 1 张积分表等待您审核：`/kpi review`",
+    );
+    await click(USERS.chief, "review_approve", await cardFor(USERS.chief, "陈新"));
+    await until(async () => (await sheetOf("U0DEPT"))?.state === "APPROVED");
     h.clock.set("2026-11-20T10:00:00+08:00");
   });
 

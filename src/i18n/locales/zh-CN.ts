@@ -176,6 +176,9 @@ export const zhCN: Catalog = {
     langInvalid: "请选择 `en`、`zh` 或 `auto`。",
   },
   review: {
+    help: "*审核*（股长、代审人、考核小组）\n`/kpi review [YYYY-MM]`：待您审核的积分表、一键通过无问题的、尚未提交的人员\n`/kpi deputy @用户 YYYY-MM-DD YYYY-MM-DD`：指定这段时间的代审人 · `/kpi deputy list` · `/kpi deputy revoke ID`\n`/kpi reopen @用户 YYYY-MM 原因…`：重新打开已通过的积分表（考核小组）",
+    homePending: "📋 有 {{n}} 张积分表等待您审核：`/kpi review`",
+    deputyNotice: "📋 {{person}} 的 {{month}} 积分表等待 {{principal}} 审核，您今天是其代审人：`/kpi review`",
     cardHeader: "待审核积分表：{{person}} · {{month}}",
     cardMeta: "提交于 {{at}} · 共 {{lines}} 条 · {{state}}",
     lateMark: "⏰ *逾期提交*（截止日后提交）",
