@@ -1022,6 +1022,8 @@ export interface ReviewOverview {
   notSubmitted: { person: PersonBrief; state: SheetState | null; lines: number }[];
   /** sheets of the month the actor already decided */
   decided: number;
+  /** sections the actor reviews (as chief or deputy): notSubmitted covers their members */
+  sections: number;
 }
 
 /**
@@ -1120,7 +1122,7 @@ export async function reviewOverview(
   const decided = await db.sheet.count({
     where: { month, decidedById: actor.personId, state: { in: ["APPROVED", "LOCKED"] } },
   });
-  return { month, pending, notSubmitted, decided };
+  return { month, pending, notSubmitted, decided, sections: sectionIds.length };
 }
 
 export interface ApproveAllResult {
@@ -1176,6 +1178,26 @@ export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor)
   return db.sheet.count({
     where: { state: "SUBMITTED", reviewerId: { in: reviewers }, personId: { not: actor.personId } },
   });
+}
+
+/**
+ * Audits a review request whose payload did not even parse (a forged or truncated button value), so
+ * that every refused attempt is in the trail, then answers nothing: the caller shows "invalid request".
+ */
+export async function auditMalformedRequest(
+  db: Db,
+  actor: Actor,
+  action: string,
+  raw: string,
+): Promise<void> {
+  await audit(db, {
+    actor: actor.slackUserId,
+    action,
+    entityType: "Sheet",
+    outcome: "REFUSED",
+    reason: "invalidRequest",
+    after: { personId: actor.personId, value: raw.slice(0, 300) },
+  }).catch(() => {});
 }
 
 /** Today's month in the zone (re-exported for listeners that need it with the review deps). */

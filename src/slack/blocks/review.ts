@@ -718,7 +718,7 @@ export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOvervie
   }
   blocks.push(divider());
   if (o.notSubmitted.length === 0) {
-    blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
+    if (o.sections > 0) blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
   } else {
     blocks.push(
       listSection(
