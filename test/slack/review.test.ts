@@ -621,6 +621,22 @@ describe("a 300-line sheet", () => {
     await h.slack.waitFor(() =>
       renderView(h.slack.currentView(USERS.chief)!.view).includes("第 21–40 条，共 300 条"),
     );
+    // saving a change on page 2 keeps the modal open there, with the new count
+    const page2 = h.slack.currentView(USERS.chief)!;
+    const countBlock = (page2.view.blocks as { block_id?: string }[]).find((b) =>
+      b.block_id?.startsWith("adjc:"),
+    )!.block_id!;
+    const entryId = countBlock.slice("adjc:".length);
+    const res = await h.slack.submitView({
+      user: USERS.chief,
+      values: { [countBlock]: "9", [`adjr:${entryId}`]: "按系统数据更正" },
+    });
+    expect(res.responseAction).toBe("update");
+    const after = renderView(h.slack.currentView(USERS.chief)!.view);
+    expect(after).toContain("已保存：周长表 的 2026-11 积分表调整了 1 条");
+    expect(after).toContain("第 21–40 条，共 300 条");
+    expect((await h.db.prisma.entry.findUniqueOrThrow({ where: { id: entryId } })).count).toBe(9);
+    await h.slack.waitFor(() => textOf(live(card)).includes("按系统数据更正"));
     await h.slack.closeView({ user: USERS.chief });
     expectNoBlockViolations();
   }, 120_000);
