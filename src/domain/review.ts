@@ -1100,10 +1100,21 @@ export async function reviewOverview(
     select: { sectionId: true },
   });
   const sectionIds = [...new Set(chiefRows.map((c) => c.sectionId))];
-  const members = sectionIds.length
+  // the branch chief reviews the chiefs' own sheets, and those of sections without a chief
+  const isBranch =
+    (await db.roleAssignment.count({ where: { personId: { in: reviewers }, role: "BRANCH_CHIEF" } })) > 0;
+  const scopes = [
+    ...(sectionIds.length
+      ? [{ sectionId: { in: sectionIds }, NOT: { chiefOf: { some: { sectionId: { in: sectionIds } } } } }]
+      : []),
+    ...(isBranch
+      ? [{ sectionId: null }, { section: { chiefs: { none: {} } } }, { chiefOf: { some: {} } }]
+      : []),
+  ];
+  const members = scopes.length
     ? await db.person.findMany({
         where: {
-          sectionId: { in: sectionIds },
+          OR: scopes,
           active: true,
           id: { notIn: reviewers },
           roles: { some: { role: "STAFF" } },
@@ -1122,7 +1133,7 @@ export async function reviewOverview(
   const decided = await db.sheet.count({
     where: { month, decidedById: actor.personId, state: { in: ["APPROVED", "LOCKED"] } },
   });
-  return { month, pending, notSubmitted, decided, sections: sectionIds.length };
+  return { month, pending, notSubmitted, decided, sections: sectionIds.length + (isBranch ? 1 : 0) };
 }
 
 export interface ApproveAllResult {

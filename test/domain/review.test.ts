@@ -474,6 +474,10 @@ describe("reopen and the overview", () => {
     const o2 = await reviewOverview(db.prisma, deps, carol, { month: "2026-11" });
     expect(o2.pending.map((p) => p.person.name)).toEqual(["Frank"]);
     expect(o2.decided).toBe(1);
+    // the branch chief's overview: chiefs' own sheets and sections without a chief
+    const branch = await reviewOverview(db.prisma, deps, fx.people.dave, { month: "2026-11" });
+    expect(branch.notSubmitted.map((n) => n.person.name)).toEqual(["Bob", "Carol"]);
+    expect(o.notSubmitted.map((n) => n.person.name)).not.toContain("Carol");
   });
 });
 
