@@ -338,6 +338,17 @@ describe("who may act", () => {
         )
       ).code,
     ).toBe("auth.forbidden");
+    // the assessment group (or an admin) names a deputy for a chief
+    const forCarol = await setDeputy(db.prisma, deps, fx.people.dave, {
+      deputy: "UFRANK",
+      principal: "UCAROL",
+      from: "2026-11-20",
+      to: "2026-11-20",
+    });
+    expect(forCarol).toMatchObject({ principal: { slackUserId: "UCAROL" }, active: true });
+    expect(
+      (await approveSheet(db.prisma, deps, deputyActor, { sheetId: sheet.id })).decidedFor?.slackUserId,
+    ).toBe("UCAROL");
   });
 
   it("the card is shown to the reviewer, the owner and the group, refused to others", async () => {
