@@ -105,8 +105,48 @@ function classify(error: unknown): RateLimited | Transient | { final: string } {
 
 const METADATA_TYPE = "kpi_reminder";
 
-function langOf(r: { locale: string | null }, settings: Settings): Lang {
-  return normalizeLang(r.locale) ?? normalizeLang(settings.language) ?? "zh-CN";
+interface SlackUserInfo {
+  locale?: string;
+  deleted: boolean;
+}
+
+/**
+ * Every Slack user's locale and whether they are deactivated, from `users.list` (200 a page): a
+ * deactivated user is not messaged (Slack would accept the post silently), and the message is in the
+ * person's Slack language when they chose none in the bot. Best effort: on failure, an empty map.
+ */
+async function slackDirectory(
+  client: WebClient,
+  sleep: (ms: number) => Promise<void>,
+  logger: Logger,
+): Promise<Map<string, SlackUserInfo>> {
+  const out = new Map<string, SlackUserInfo>();
+  let cursor: string | undefined;
+  for (let page = 0, tries = 0; page < 500 && tries < 20; ) {
+    try {
+      const r = await client.users.list({ limit: 200, include_locale: true, ...(cursor ? { cursor } : {}) });
+      for (const m of r.members ?? []) {
+        if (m.id) out.set(m.id, { locale: (m as { locale?: string }).locale, deleted: !!m.deleted });
+      }
+      cursor = r.response_metadata?.next_cursor || undefined;
+      page++;
+      if (!cursor) break;
+    } catch (error) {
+      tries++;
+      const c = classify(error);
+      if (c instanceof RateLimited) await sleep(c.retryAfterSec * 1000);
+      else if (c instanceof Transient) await sleep(1000);
+      else {
+        logger.warn({ err: error }, "users.list failed: reminders use the default language");
+        return out;
+      }
+    }
+  }
+  return out;
+}
+
+function langOf(r: { locale: string | null }, slackLocale: string | undefined, settings: Settings): Lang {
+  return normalizeLang(r.locale) ?? normalizeLang(slackLocale) ?? normalizeLang(settings.language) ?? "zh-CN";
 }
 
 export async function runJob(
@@ -171,6 +211,10 @@ export async function runJob(
     { job, period, attempt: run.attempts, trigger: opts.trigger, recipients: recipients.length },
     "job run started",
   );
+
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const directory =
+    recipients.length > 0 ? await slackDirectory(client, sleep, logger) : new Map<string, SlackUserInfo>();
 
   const queue = new FanoutQueue({
     perSecond: deps.perSecond ?? settings.fanoutPerSecond,
@@ -277,7 +321,7 @@ export async function runJob(
         if (c.state === "unknown") return "unconfirmed";
         row = c.row;
       }
-      if (r.slackDeleted) {
+      if (r.slackDeleted || directory.get(r.slackUserId)?.deleted) {
         await recordSend(db, row.id, { status: "FAILED", error: "user_deactivated" });
         report.failed.push({ slackUserId: r.slackUserId, name: r.name, error: "user_deactivated" });
         deps.onSent?.({ recipient: r.slackUserId, status: "FAILED" });
@@ -299,7 +343,7 @@ export async function runJob(
         }
         ambiguous = false;
       }
-      const lang = langOf(r, settings);
+      const lang = langOf(r, directory.get(r.slackUserId)?.locale, settings);
       const m = reminderMessage(translator(lang), lang, r.content);
       let res: { ts?: string; channel?: string };
       try {
