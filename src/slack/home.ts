@@ -5,6 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
+import { previousMonthWindow, withCalendar } from "../domain/deadlines.js";
 import { pendingReviewCount } from "../domain/review.js";
 import { translator } from "../i18n/index.js";
 import type { HomeData, HomeResultView } from "./blocks/home.js";
@@ -48,7 +49,7 @@ export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeDat
   requireActive(actor);
   const day = today(ctx);
   const month = day.slice(0, 7);
-  const settings = await ctx.settings.get();
+  const settings = await withCalendar(ctx.db, await ctx.settings.get());
   const summary = await readHomeSummary(ctx.db, actor.personId, month);
   return {
     month,
@@ -60,7 +61,7 @@ export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeDat
     tempAwaiting: summary.tempAwaiting,
     nextDeadline: nextDeadline(day, settings),
     lastResult: summary.lastResult,
-    submitMonth: defaultSubmitMonth(day, settings.reviewDeadlineDay),
+    submitMonth: defaultSubmitMonth(day, previousMonthWindow(day, settings)),
     ...(actor.chiefOf.length > 0 || actor.roles.has("BRANCH_CHIEF")
       ? { pendingReviews: await pendingReviewCount(ctx.db, ctx.deps, actor) }
       : {}),

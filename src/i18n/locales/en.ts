@@ -409,6 +409,15 @@ export const en = {
       notReviewer: "Only a reviewer (section chief or branch chief) has a deputy.",
       notFound: "No such deputy appointment of yours: {{id}}.",
     },
+    jobs: {
+      unknownJob: "Unknown job “{{job}}”. Jobs: {{jobs}}.",
+      badPeriod: "“{{period}}” is not a period of {{job}} (expected {{expected}}).",
+      forbidden: "Only the assessment group and admins can run reminder jobs.",
+    },
+    calendar: {
+      badDate: "“{{date}}” is not a date (YYYY-MM-DD).",
+      badKind: "“{{kind}}” is not a day kind (HOLIDAY or WORKDAY).",
+    },
   },
   exports: {
     usage:
@@ -605,6 +614,61 @@ export const en = {
     none: "No deputy reviewer is set.",
     revoked: "Revoked: {{deputy}} no longer reviews for {{principal}}.",
     alreadyRevoked: "That appointment was already revoked.",
+  },
+  jobs: {
+    name: {
+      remindEarly: "early reminder (submit)",
+      remindSubmit: "submit reminder",
+      remindReview: "review reminder (chiefs)",
+      remindQuality: "quality-scoring reminder (assessment group)",
+      escalateSubmit: "escalation: missed submissions (chiefs)",
+      escalateReview: "escalation: missed reviews (assessment group)",
+      nudgeDaily: "daily nudge (nothing logged)",
+    },
+    submitEarly: "📅 Reminder: your *{{month}}* sheet is due on *{{deadline}}*.",
+    submitToday: "⏰ Today (*{{deadline}}*) is the deadline to submit your *{{month}}* sheet.",
+    submitNotYet: "It is not submitted yet.",
+    submitReturned: "It was returned to you: “{{reason}}”. Fix it and submit it again.",
+    submitReturnedNoReason: "It was returned to you. Fix it and submit it again.",
+    submitHint:
+      "Type `/log submit {{month}}` to check and submit it, or use *Submit* on the bot's Home tab. A sheet submitted after {{deadline}} is accepted but marked late.",
+    reviewIntro: "📋 {{count}} sheets for *{{month}}* are waiting for your review (deadline *{{deadline}}*):",
+    reviewHint: "Type `/kpi review` to approve, return or adjust them.",
+    qualityIntro: "🧮 {{count}} staff are not yet quality-scored for *{{month}}* (deadline *{{deadline}}*):",
+    qualityHint: "Record their quality scores (deductions, bonuses, or none) before the month is closed.",
+    escalateSubmitIntro: "⚠️ The *{{month}}* submit deadline (*{{deadline}}*) has passed.",
+    escalateMissing: "*Not submitted* ({{count}}):",
+    escalateLate: "*Submitted late* ({{count}}):",
+    escalateSubmitHint: "Please remind them; their sheets come to you for review once submitted.",
+    escalateReviewIntro:
+      "⚠️ The *{{month}}* review deadline (*{{deadline}}*) has passed. Reviewers with sheets still pending:",
+    escalateReviewer: "{{name}}: {{count}} pending",
+    nudge: "📝 Nothing logged for today ({{date}}) yet. Type `/log <item> [count]` to record your work.",
+    stateNone: "no sheet yet",
+    stateOpen: "open",
+    stateReturned: "returned",
+    lateMark: "late",
+    summary:
+      "📊 *{{job}}* for {{period}}: sent {{sent}}, already sent before {{already}}, failed {{failed}}.",
+    summaryFailed: "Failed: {{list}}",
+    summaryUnconfirmed:
+      "Unconfirmed (the bot stopped while sending; not sent again to avoid doubles): {{list}}",
+    list: {
+      header: "Reminder jobs",
+      line: "*{{job}}* `{{name}}`: next {{next}}",
+      lineOff: "*{{job}}* `{{name}}`: off",
+      last: "last: {{period}} {{status}} (sent {{sent}}, failed {{failed}})",
+      never: "not run yet",
+      hint: "`/kpi jobs dry <job> [YYYY-MM]`: who would be reminded · `/kpi jobs run <job> [YYYY-MM]`: send now (only what is missing)",
+      holidayWarning:
+        "⚠️ No holiday data for {{years}}: deadlines there move off weekends only. An admin can add the holidays and swapped working days (`npm run admin -- calendar import <file.csv>`).",
+    },
+    dryHeader: "Dry run: *{{job}}* for {{period}} would remind {{count}} people (nothing was sent):",
+    dryNobody: "Dry run: *{{job}}* for {{period}} would remind nobody.",
+    dryAlready: "already reminded",
+    ran: "✅ *{{job}}* for {{period}}: sent {{sent}}, already sent before {{already}}, failed {{failed}}.",
+    busy: "*{{job}}* for {{period}} is being sent by another instance right now; try again in a minute.",
+    usage: "`/kpi jobs` · `/kpi jobs dry <job> [period]` · `/kpi jobs run <job> [period]`. Jobs: {{jobs}}",
   },
 };
 

@@ -11,6 +11,7 @@ import { errorMessage } from "../../common.js";
 import { assessmentSubcommands } from "./assessment.js";
 import { deputySubcommands } from "./deputy.js";
 import { exportSubcommands } from "./export.js";
+import { jobsSubcommands } from "./jobs.js";
 import { langSubcommands } from "./lang.js";
 import { reviewSubcommands } from "./review.js";
 import type { CommandArgs, KpiTable } from "./types.js";
@@ -21,6 +22,7 @@ const SUBCOMMANDS: KpiTable = {
   ...exportSubcommands,
   ...reviewSubcommands,
   ...deputySubcommands,
+  ...jobsSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
