@@ -536,7 +536,10 @@ describe("/kpi review, Approve all clean, reopen", () => {
       command: "/kpi",
       text: `reopen <@${USERS.zhang}> 2026-11 x`,
     });
-    await h.slack.waitForEphemeral(USERS.chief, /needs: ASSESSMENT_GROUP|ASSESSMENT_GROUP/);
+    // the refusal names the role in the reader's language (no enum code leaks into a zh-CN reply)
+    const refused = await h.slack.waitForEphemeral(USERS.chief, /您无权执行此操作/);
+    expect(textOf(refused)).toContain("您无权执行此操作（需要：考核小组）。");
+    expect(textOf(refused)).not.toContain("ASSESSMENT_GROUP");
     await h.slack.slashCommand({
       user: MORE.group,
       command: "/kpi",

@@ -43,6 +43,13 @@ export const en = {
     PRICED: "priced: {{points}}",
     DELETED: "deleted",
   },
+  roles: {
+    STAFF: "staff member",
+    SECTION_CHIEF: "section chief",
+    BRANCH_CHIEF: "branch chief",
+    ASSESSMENT_GROUP: "assessment group",
+    ADMIN: "admin",
+  },
   log: {
     logged: "✅ Logged *{{item}}* × {{count}} on {{date}}: {{count}} × {{ppu}} = *{{subtotal}}*",
     note: "Note: {{note}}",

@@ -41,6 +41,13 @@ export const zhCN: Catalog = {
     PRICED: "已定分：{{points}}",
     DELETED: "已删除",
   },
+  roles: {
+    STAFF: "工作人员",
+    SECTION_CHIEF: "股长",
+    BRANCH_CHIEF: "分局长",
+    ASSESSMENT_GROUP: "考核小组",
+    ADMIN: "管理员",
+  },
   log: {
     logged: "✅ 已记录 *{{item}}* × {{count}}（{{date}}）：{{count}} × {{ppu}} = *{{subtotal}}*",
     note: "备注：{{note}}",
