@@ -992,6 +992,18 @@ export async function reopenSheet(
   });
 }
 
+/**
+ * The assessment group's right to reopen, checked before `/kpi reopen` looks the sheet up and before the
+ * Reopen… modal opens: a refusal is audited like any other refused review request.
+ */
+export async function requireReopenRight(db: Db, actor: Actor, sheetId?: string): Promise<void> {
+  requireActive(actor);
+  await auditReview(db, actor, "sheet.reopen", sheetId ?? null, async () => {
+    if (!hasRole(actor, "ASSESSMENT_GROUP"))
+      throw new DomainError("auth.forbidden", { roles: "ASSESSMENT_GROUP" });
+  });
+}
+
 /** Finds a sheet by person (Slack id, Person id or exact name) and month, for `/kpi reopen @user MONTH`. */
 export async function findSheet(db: Db, person: string, month: string): Promise<string | null> {
   if (!isMonth(month)) throw new DomainError("log.badMonth", { value: month });

@@ -546,6 +546,25 @@ describe("/kpi review, Approve all clean, reopen", () => {
       text: `reopen <@${USERS.zhang}|zhang.wei> 2026-11`,
     });
     const prompt = await h.slack.waitForEphemeral(MORE.group, /待审核积分表：张伟/);
+    // the chief's refused attempt is in the audit trail, and so is a click of the Reopen… button by him
+    await h.slack.clickButton({
+      user: USERS.chief,
+      actionId: "review_reopen",
+      message: { channel: prompt.channel, ts: prompt.ts },
+    });
+    await h.slack.waitFor(() => {
+      const v = h.slack.currentView(USERS.chief);
+      return v && /您无权执行此操作/.test(renderView(v.view)) ? v : undefined;
+    });
+    await h.slack.closeView({ user: USERS.chief });
+    const refusedReopen = await h.db.prisma.auditLog.findMany({
+      where: { actor: USERS.chief, action: "sheet.reopen", outcome: "REFUSED" },
+      orderBy: { id: "asc" },
+    });
+    expect(refusedReopen.map((a) => [a.reason, a.entityId])).toEqual([
+      ["auth.forbidden", null],
+      ["auth.forbidden", (await sheetOf(USERS.zhang))!.id],
+    ]);
     await h.slack.clickButton({
       user: MORE.group,
       actionId: "review_reopen",
