@@ -460,9 +460,10 @@ export async function reviewCardForDecision(
   actor: Actor,
   sheetId: string,
   version?: number,
+  action = "review.open",
 ): Promise<ReviewCard> {
   requireActive(actor);
-  return auditReview(db, actor, "review.open", sheetId, async () => {
+  return auditReview(db, actor, action, sheetId, async () => {
     await sheetForDecision(db, deps, actor, sheetId, version);
     return loadReviewCard(db, deps, sheetId);
   });
@@ -1215,6 +1216,17 @@ export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor)
   return db.sheet.count({
     where: { state: "SUBMITTED", reviewerId: { in: reviewers }, personId: { not: actor.personId } },
   });
+}
+
+/** auditMalformedRequest for a modal submission: the actor is resolved first (an unregistered one is not). */
+export async function auditMalformedSubmission(
+  db: Db,
+  resolve: () => Promise<Actor>,
+  action: string,
+  raw: string | undefined,
+): Promise<void> {
+  const actor = await resolve().catch(() => null);
+  if (actor) await auditMalformedRequest(db, actor, action, raw ?? "");
 }
 
 /**
