@@ -299,6 +299,18 @@ describe("who may act", () => {
       to: "2026-11-30",
     });
     expect((await listDeputies(db.prisma, deps, carol)).map((x) => x.deputy.slackUserId)).toEqual(["UFRANK"]);
+    // someone else's appointment cannot be revoked, and the attempt is audited
+    expect((await codeOf(revokeDeputy(db.prisma, deps, alice, d.id))).code).toBe("deputy.notFound");
+    expect((await codeOf(revokeDeputy(db.prisma, deps, alice, "cnosuchdeputy"))).code).toBe("deputy.notFound");
+    const refusedRevokes = await db.prisma.auditLog.findMany({
+      where: { action: "deputy.revoke", outcome: "REFUSED", actor: "UALICE" },
+      orderBy: { id: "asc" },
+    });
+    expect(refusedRevokes.map((a) => [a.reason, a.entityId])).toEqual([
+      ["deputy.notFound", d.id],
+      ["deputy.notFound", "cnosuchdeputy"],
+    ]);
+    expect((await listDeputies(db.prisma, deps, carol)).map((x) => x.active)).toEqual([true]);
     await revokeDeputy(db.prisma, deps, carol, d.id);
     expect((await revokeDeputy(db.prisma, deps, carol, d.id)).alreadyRevoked).toBe(true);
     expect((await codeOf(approveSheet(db.prisma, deps, deputyActor, { sheetId: sheet.id }))).code).toBe(
