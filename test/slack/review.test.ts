@@ -175,6 +175,11 @@ describe("the card and a plain approval", () => {
     });
     expect(sheet).toMatchObject({ cardChannel: card.channel, cardTs: card.ts });
 
+    // both App Homes show the sheet waiting (the chief's pending count, the staff member's state)
+    await settle(h, 1700);
+    expect(renderView(h.slack.home(USERS.chief)!.view)).toContain("📋 有 1 张积分表等待您审核");
+    expect(renderView(h.slack.home(USERS.zhang)!.view)).toContain("已提交");
+
     await click(USERS.chief, "review_approve", card);
     const updated = await h.slack.waitFor(() => {
       const m = live(card);
@@ -187,9 +192,12 @@ describe("the card and a plain approval", () => {
     const dm = await h.slack.waitForMessage(USERS.zhang, /审核通过/);
     expect(textOf(dm)).toContain("您 2026-11 的积分表已由 王股长 *审核通过*。合计：23.00 分。");
     expect((await sheetOf(USERS.zhang))?.state).toBe("APPROVED");
+    // App Home refreshes for both: the staff member's sheet is approved, the chief has nothing pending
     await settle(h, 1700);
-    expect(h.slack.home(USERS.zhang)).toBeDefined();
-    expect(h.slack.home(USERS.chief)).toBeDefined();
+    const staffHome = renderView(h.slack.home(USERS.zhang)!.view);
+    expect(staffHome).toContain("已审核");
+    expect(staffHome).not.toContain("已提交");
+    expect(renderView(h.slack.home(USERS.chief)!.view)).not.toContain("等待您审核");
   });
 
   it("an approved sheet's lines are immutable", async () => {
