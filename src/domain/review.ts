@@ -913,8 +913,11 @@ export async function reopenSheet(
           state: sheet.state,
         });
       }
-      const close = await tx.monthClose.findUnique({ where: { month: sheet.month } });
-      if (close && close.state !== "OPEN")
+      // share-lock the month's close row: a publish (which holds it FOR UPDATE) finishes first, and its
+      // PUBLISHED is seen here, or waits until this reopen is committed
+      const close = await tx.$queryRaw<{ state: string }[]>`
+        SELECT state::text AS state FROM "MonthClose" WHERE month = ${sheet.month} FOR SHARE`;
+      if (close[0] && close[0].state !== "OPEN")
         throw new DomainError("review.monthClosed", { month: sheet.month });
       const data = await readMonthLines(tx, sheet.personId, sheet.month);
       const now = deps.clock();

@@ -301,7 +301,9 @@ describe("who may act", () => {
     expect((await listDeputies(db.prisma, deps, carol)).map((x) => x.deputy.slackUserId)).toEqual(["UFRANK"]);
     // someone else's appointment cannot be revoked, and the attempt is audited
     expect((await codeOf(revokeDeputy(db.prisma, deps, alice, d.id))).code).toBe("deputy.notFound");
-    expect((await codeOf(revokeDeputy(db.prisma, deps, alice, "cnosuchdeputy"))).code).toBe("deputy.notFound");
+    expect((await codeOf(revokeDeputy(db.prisma, deps, alice, "cnosuchdeputy"))).code).toBe(
+      "deputy.notFound",
+    );
     const refusedRevokes = await db.prisma.auditLog.findMany({
       where: { action: "deputy.revoke", outcome: "REFUSED", actor: "UALICE" },
       orderBy: { id: "asc" },
@@ -489,6 +491,35 @@ describe("reopen and the overview", () => {
       (await codeOf(reopenSheet(db.prisma, deps, dave, { sheetId: sheet.id, reason: "late" }))).code,
     ).toBe("review.monthClosed");
     await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
+  });
+
+  it("a reopen racing a publish that holds the month waits for it, then is refused (the month is published)", async () => {
+    const { carol, dave } = fx.people;
+    const sheet = await submitted();
+    await approveSheet(db.prisma, deps, carol, { sheetId: sheet.id });
+    await db.prisma.monthClose.create({ data: { month: "2026-11", state: "OPEN" } });
+    try {
+      let reopen: Promise<unknown> = Promise.resolve();
+      // a publish: the month's row FOR UPDATE, then results, PUBLISHED, and the approved sheets LOCKED
+      await db.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT month FROM "MonthClose" WHERE month = '2026-11' FOR UPDATE`;
+        reopen = reopenSheet(db.prisma, deps, dave, { sheetId: sheet.id, reason: "late" }).then(
+          () => "reopened",
+          (e: unknown) => e,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.monthClose.update({ where: { month: "2026-11" }, data: { state: "PUBLISHED" } });
+        await tx.sheet.updateMany({ where: { id: sheet.id, state: "APPROVED" }, data: { state: "LOCKED" } });
+      });
+      const outcome = await reopen;
+      expect(outcome).toBeInstanceOf(DomainError);
+      // PostgreSQL: the reopen read the sheet, then waited on the month → monthClosed; PGlite runs one
+      // transaction at a time, so it starts after the publish and finds the sheet LOCKED → notApproved
+      expect(["review.monthClosed", "review.notApproved"]).toContain((outcome as DomainError).code);
+      expect((await db.prisma.sheet.findUniqueOrThrow({ where: { id: sheet.id } })).state).toBe("LOCKED");
+    } finally {
+      await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
+    }
   });
 
   it("lists pending sheets, who has not submitted, and approves only the clean ones", async () => {
