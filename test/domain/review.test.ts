@@ -493,6 +493,46 @@ describe("reopen and the overview", () => {
     await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
   });
 
+  it("a sheet left submitted when its month was published (closed with exceptions) is decided or adjusted no more", async () => {
+    const { carol } = fx.people;
+    const sheet = await submitted();
+    const line = await db.prisma.entry.findFirstOrThrow({ where: { sheetId: sheet.id } });
+    await db.prisma.monthClose.create({ data: { month: "2026-11", state: "PUBLISHED" } });
+    try {
+      const since = (await db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+      expect((await codeOf(approveSheet(db.prisma, deps, carol, { sheetId: sheet.id }))).code).toBe(
+        "review.monthPublished",
+      );
+      expect(
+        (await codeOf(returnSheet(db.prisma, deps, carol, { sheetId: sheet.id, reason: "too late" }))).code,
+      ).toBe("review.monthPublished");
+      expect(
+        (
+          await codeOf(
+            adjustLines(db.prisma, deps, carol, {
+              sheetId: sheet.id,
+              changes: [{ entryId: line.id, count: 1, reason: "x" }],
+            }),
+          )
+        ).code,
+      ).toBe("review.monthPublished");
+      const row = await db.prisma.sheet.findUniqueOrThrow({ where: { id: sheet.id } });
+      expect(row).toMatchObject({ state: "SUBMITTED", version: sheet.version });
+      expect((await db.prisma.entry.findUniqueOrThrow({ where: { id: line.id } })).count).toBe(line.count);
+      const refused = await db.prisma.auditLog.findMany({
+        where: { outcome: "REFUSED", id: { gt: since } },
+        orderBy: { id: "asc" },
+      });
+      expect(refused.map((r) => `${r.action} ${r.reason}`)).toEqual([
+        "sheet.approve review.monthPublished",
+        "sheet.return review.monthPublished",
+        "sheet.adjust review.monthPublished",
+      ]);
+    } finally {
+      await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
+    }
+  });
+
   it("a reopen racing a publish that holds the month waits for it, then is refused (the month is published)", async () => {
     const { carol, dave } = fx.people;
     const sheet = await submitted();

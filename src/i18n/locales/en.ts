@@ -406,6 +406,7 @@ export const en = {
       noChanges: "No count was changed.",
       notApproved: "{{person}}'s {{month}} sheet is {{state}}: only an approved sheet can be reopened.",
       monthClosed: "{{month}} is closed: its sheets can no longer be reopened.",
+      monthPublished: "{{month}} is published: its sheets can no longer be approved, returned or adjusted.",
     },
     deputy: {
       badDate: "“{{value}}” is not a date (YYYY-MM-DD).",
