@@ -10,6 +10,7 @@
  * - A deputy acts for the principal only while today (in the zone) lies within the range and the
  *   appointment is not revoked; their decisions record both names (decidedById / decidedForId).
  * - Revoking is idempotent (revoking a revoked appointment answers alreadyRevoked: true).
+ * - Every refusal is audited (REFUSED, with its code): revoking someone else's appointment included.
  *
  * DomainError codes (i18n keys under "errors.") and params:
  *   deputy.badDate       { value }              not a real date (YYYY-MM-DD)
@@ -24,8 +25,8 @@
 import type { Db, Tx } from "../db/client.js";
 import { type Clock, isDate, todayIn } from "../util/time.js";
 import { audit } from "./audit.js";
-import { DomainError } from "./errors.js";
-import { auditRefusals, requireActive } from "./logging.js";
+import { DomainError, isDomainError } from "./errors.js";
+import { requireActive } from "./logging.js";
 import { type Actor, hasRole } from "./people.js";
 
 export interface DeputyDeps {
@@ -66,6 +67,31 @@ async function isReviewer(db: Db | Tx, personId: string): Promise<boolean> {
     db.roleAssignment.count({ where: { personId, role: "BRANCH_CHIEF" } }),
   ]);
   return chief + branch > 0;
+}
+
+/** Runs a deputy use-case; every DomainError it throws (a refusal) is audited as REFUSED, then rethrown. */
+async function auditRefusals<T>(
+  db: Db,
+  actor: Actor,
+  what: { action: string; entityType: string; entityId?: string | null },
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isDomainError(e)) {
+      await audit(db, {
+        actor: actor.slackUserId,
+        action: what.action,
+        entityType: what.entityType,
+        entityId: typeof what.entityId === "string" ? what.entityId.slice(0, 64) : null,
+        outcome: "REFUSED",
+        reason: e.code,
+        after: { personId: actor.personId, ...e.params },
+      }).catch(() => {});
+    }
+    throw e;
+  }
 }
 
 /**

@@ -33,6 +33,7 @@
  *   review.noChanges      {}                           an adjustment that changes nothing
  *   review.notApproved    { person, month, state }     reopening a sheet that is not APPROVED
  *   review.monthClosed    { month }                    reopening after the month was published
+ *   review.monthPublished { month }                    deciding / adjusting a sheet of a published month
  *   auth.forbidden        { roles }                    reopen without the assessment group role
  */
 import { TZDate } from "@date-fns/tz";
@@ -460,9 +461,10 @@ export async function reviewCardForDecision(
   actor: Actor,
   sheetId: string,
   version?: number,
+  action = "review.open",
 ): Promise<ReviewCard> {
   requireActive(actor);
-  return auditReview(db, actor, "review.open", sheetId, async () => {
+  return auditReview(db, actor, action, sheetId, async () => {
     await sheetForDecision(db, deps, actor, sheetId, version);
     return loadReviewCard(db, deps, sheetId);
   });
@@ -575,7 +577,20 @@ async function authority(
   throw new DomainError("review.notReviewer", { person: sheet.person.name, month: sheet.month });
 }
 
-/** Loads and checks a sheet for a decision: exists, not one's own, the actor may act, still SUBMITTED. */
+/**
+ * The state of the month's close row, share-locked until the transaction ends: a publish (which holds it
+ * FOR UPDATE) finishes first and its PUBLISHED is seen here, or waits until this transaction is committed.
+ */
+async function monthState(tx: Db | Tx, month: string): Promise<string | null> {
+  const rows = await tx.$queryRaw<{ state: string }[]>`
+    SELECT state::text AS state FROM "MonthClose" WHERE month = ${month} FOR SHARE`;
+  return rows[0]?.state ?? null;
+}
+
+/**
+ * Loads and checks a sheet for a decision: exists, not one's own, the actor may act, still SUBMITTED, its
+ * month not published (a sheet left submitted by a close with exceptions stays out of the results).
+ */
 async function sheetForDecision(
   tx: Db | Tx,
   deps: ReviewDeps,
@@ -588,6 +603,9 @@ async function sheetForDecision(
   if (!sheet) throw new DomainError("review.notFound", { sheetId });
   const auth = await authority(tx, deps, actor, sheet);
   if (sheet.state !== "SUBMITTED") throw await alreadyDecided(tx, deps, sheet);
+  if ((await monthState(tx, sheet.month)) === "PUBLISHED") {
+    throw new DomainError("review.monthPublished", { month: sheet.month });
+  }
   if (expectedVersion !== undefined && expectedVersion !== sheet.version) {
     throw new DomainError("review.changed", { person: sheet.person.name, month: sheet.month });
   }
@@ -912,9 +930,8 @@ export async function reopenSheet(
           state: sheet.state,
         });
       }
-      const close = await tx.monthClose.findUnique({ where: { month: sheet.month } });
-      if (close && close.state !== "OPEN")
-        throw new DomainError("review.monthClosed", { month: sheet.month });
+      const close = await monthState(tx, sheet.month);
+      if (close && close !== "OPEN") throw new DomainError("review.monthClosed", { month: sheet.month });
       const data = await readMonthLines(tx, sheet.personId, sheet.month);
       const now = deps.clock();
       const res = await tx.sheet.updateMany({
@@ -989,6 +1006,18 @@ export async function reopenSheet(
         reviewer: reviewer ? brief(reviewer) : null,
       };
     });
+  });
+}
+
+/**
+ * The assessment group's right to reopen, checked before `/kpi reopen` looks the sheet up and before the
+ * Reopen… modal opens: a refusal is audited like any other refused review request.
+ */
+export async function requireReopenRight(db: Db, actor: Actor, sheetId?: string): Promise<void> {
+  requireActive(actor);
+  await auditReview(db, actor, "sheet.reopen", sheetId ?? null, async () => {
+    if (!hasRole(actor, "ASSESSMENT_GROUP"))
+      throw new DomainError("auth.forbidden", { roles: "ASSESSMENT_GROUP" });
   });
 }
 
@@ -1203,6 +1232,17 @@ export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor)
   return db.sheet.count({
     where: { state: "SUBMITTED", reviewerId: { in: reviewers }, personId: { not: actor.personId } },
   });
+}
+
+/** auditMalformedRequest for a modal submission: the actor is resolved first (an unregistered one is not). */
+export async function auditMalformedSubmission(
+  db: Db,
+  resolve: () => Promise<Actor>,
+  action: string,
+  raw: string | undefined,
+): Promise<void> {
+  const actor = await resolve().catch(() => null);
+  if (actor) await auditMalformedRequest(db, actor, action, raw ?? "");
 }
 
 /**

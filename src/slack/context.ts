@@ -16,7 +16,7 @@ import {
 } from "../i18n/index.js";
 import type { JobScheduler } from "../jobs/scheduler.js";
 import { type Clock, todayIn } from "../util/time.js";
-import { sheetStateName } from "./blocks/format.js";
+import { roleNames, sheetStateName } from "./blocks/format.js";
 import { esc, truncate } from "./blocks/kit.js";
 import { ActorCache, LocaleCache, SettingsCache } from "./caches.js";
 import { CatalogCache, isDomainError } from "./domain.js";
@@ -122,7 +122,12 @@ export function errorText(ctx: SlackContext, lang: Lang, error: unknown, where: 
   if (isDomainError(error)) {
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(error.params)) {
-      params[k] = k === "state" && typeof v === "string" ? sheetStateName(t, v) : formatParam(v);
+      params[k] =
+        k === "state" && typeof v === "string"
+          ? sheetStateName(t, v)
+          : k === "roles" && typeof v === "string"
+            ? roleNames(t, lang, v)
+            : formatParam(v);
     }
     const text = translateDynamic(lang, `errors.${error.code}`, params);
     if (text) return text;

@@ -299,6 +299,20 @@ describe("who may act", () => {
       to: "2026-11-30",
     });
     expect((await listDeputies(db.prisma, deps, carol)).map((x) => x.deputy.slackUserId)).toEqual(["UFRANK"]);
+    // someone else's appointment cannot be revoked, and the attempt is audited
+    expect((await codeOf(revokeDeputy(db.prisma, deps, alice, d.id))).code).toBe("deputy.notFound");
+    expect((await codeOf(revokeDeputy(db.prisma, deps, alice, "cnosuchdeputy"))).code).toBe(
+      "deputy.notFound",
+    );
+    const refusedRevokes = await db.prisma.auditLog.findMany({
+      where: { action: "deputy.revoke", outcome: "REFUSED", actor: "UALICE" },
+      orderBy: { id: "asc" },
+    });
+    expect(refusedRevokes.map((a) => [a.reason, a.entityId])).toEqual([
+      ["deputy.notFound", d.id],
+      ["deputy.notFound", "cnosuchdeputy"],
+    ]);
+    expect((await listDeputies(db.prisma, deps, carol)).map((x) => x.active)).toEqual([true]);
     await revokeDeputy(db.prisma, deps, carol, d.id);
     expect((await revokeDeputy(db.prisma, deps, carol, d.id)).alreadyRevoked).toBe(true);
     expect((await codeOf(approveSheet(db.prisma, deps, deputyActor, { sheetId: sheet.id }))).code).toBe(
@@ -477,6 +491,75 @@ describe("reopen and the overview", () => {
       (await codeOf(reopenSheet(db.prisma, deps, dave, { sheetId: sheet.id, reason: "late" }))).code,
     ).toBe("review.monthClosed");
     await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
+  });
+
+  it("a sheet left submitted when its month was published (closed with exceptions) is decided or adjusted no more", async () => {
+    const { carol } = fx.people;
+    const sheet = await submitted();
+    const line = await db.prisma.entry.findFirstOrThrow({ where: { sheetId: sheet.id } });
+    await db.prisma.monthClose.create({ data: { month: "2026-11", state: "PUBLISHED" } });
+    try {
+      const since = (await db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+      expect((await codeOf(approveSheet(db.prisma, deps, carol, { sheetId: sheet.id }))).code).toBe(
+        "review.monthPublished",
+      );
+      expect(
+        (await codeOf(returnSheet(db.prisma, deps, carol, { sheetId: sheet.id, reason: "too late" }))).code,
+      ).toBe("review.monthPublished");
+      expect(
+        (
+          await codeOf(
+            adjustLines(db.prisma, deps, carol, {
+              sheetId: sheet.id,
+              changes: [{ entryId: line.id, count: 1, reason: "x" }],
+            }),
+          )
+        ).code,
+      ).toBe("review.monthPublished");
+      const row = await db.prisma.sheet.findUniqueOrThrow({ where: { id: sheet.id } });
+      expect(row).toMatchObject({ state: "SUBMITTED", version: sheet.version });
+      expect((await db.prisma.entry.findUniqueOrThrow({ where: { id: line.id } })).count).toBe(line.count);
+      const refused = await db.prisma.auditLog.findMany({
+        where: { outcome: "REFUSED", id: { gt: since } },
+        orderBy: { id: "asc" },
+      });
+      expect(refused.map((r) => `${r.action} ${r.reason}`)).toEqual([
+        "sheet.approve review.monthPublished",
+        "sheet.return review.monthPublished",
+        "sheet.adjust review.monthPublished",
+      ]);
+    } finally {
+      await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
+    }
+  });
+
+  it("a reopen racing a publish that holds the month waits for it, then is refused (the month is published)", async () => {
+    const { carol, dave } = fx.people;
+    const sheet = await submitted();
+    await approveSheet(db.prisma, deps, carol, { sheetId: sheet.id });
+    await db.prisma.monthClose.create({ data: { month: "2026-11", state: "OPEN" } });
+    try {
+      let reopen: Promise<unknown> = Promise.resolve();
+      // a publish: the month's row FOR UPDATE, then results, PUBLISHED, and the approved sheets LOCKED
+      await db.prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT month FROM "MonthClose" WHERE month = '2026-11' FOR UPDATE`;
+        reopen = reopenSheet(db.prisma, deps, dave, { sheetId: sheet.id, reason: "late" }).then(
+          () => "reopened",
+          (e: unknown) => e,
+        );
+        await new Promise((r) => setTimeout(r, 300));
+        await tx.monthClose.update({ where: { month: "2026-11" }, data: { state: "PUBLISHED" } });
+        await tx.sheet.updateMany({ where: { id: sheet.id, state: "APPROVED" }, data: { state: "LOCKED" } });
+      });
+      const outcome = await reopen;
+      expect(outcome).toBeInstanceOf(DomainError);
+      // PostgreSQL: the reopen read the sheet, then waited on the month → monthClosed; PGlite runs one
+      // transaction at a time, so it starts after the publish and finds the sheet LOCKED → notApproved
+      expect(["review.monthClosed", "review.notApproved"]).toContain((outcome as DomainError).code);
+      expect((await db.prisma.sheet.findUniqueOrThrow({ where: { id: sheet.id } })).state).toBe("LOCKED");
+    } finally {
+      await db.prisma.monthClose.delete({ where: { month: "2026-11" } });
+    }
   });
 
   it("lists pending sheets, who has not submitted, and approves only the clean ones", async () => {

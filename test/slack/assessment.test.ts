@@ -73,7 +73,7 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
     it("is refused to someone outside the assessment group, and audited", async () => {
       await h.slack.slashCommand({ user: USERS.anna, command: "/kpi", text: "pricing" });
       const e = await h.slack.waitForEphemeral(USERS.anna, /not allowed/);
-      expect(textOf(e)).toContain("ASSESSMENT_GROUP");
+      expect(textOf(e)).toContain("You are not allowed to do that (needs: assessment group).");
       expect((await audits("pricing.list")).at(-1)).toMatchObject({
         actor: USERS.anna,
         reason: "auth.forbidden",
@@ -481,7 +481,9 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
     it("is the branch chief's only", async () => {
       const opened = h.slack.callsTo("views.open").length;
       await h.slack.slashCommand({ user: USERS.chief, command: "/kpi", text: `award ${M}` });
-      await h.slack.waitForEphemeral(USERS.chief, /BRANCH_CHIEF/);
+      const e = await h.slack.waitForEphemeral(USERS.chief, /您无权执行此操作/);
+      expect(textOf(e)).toContain("（需要：分局长）");
+      expect(textOf(e)).not.toContain("BRANCH_CHIEF");
       expect(h.slack.callsTo("views.open").length).toBe(opened);
       expect((await audits("award.view")).at(-1)).toMatchObject({
         actor: USERS.chief,

@@ -175,6 +175,11 @@ describe("the card and a plain approval", () => {
     });
     expect(sheet).toMatchObject({ cardChannel: card.channel, cardTs: card.ts });
 
+    // both App Homes show the sheet waiting (the chief's pending count, the staff member's state)
+    await settle(h, 1700);
+    expect(renderView(h.slack.home(USERS.chief)!.view)).toContain("📋 有 1 张积分表等待您审核");
+    expect(renderView(h.slack.home(USERS.zhang)!.view)).toContain("已提交");
+
     await click(USERS.chief, "review_approve", card);
     const updated = await h.slack.waitFor(() => {
       const m = live(card);
@@ -187,9 +192,12 @@ describe("the card and a plain approval", () => {
     const dm = await h.slack.waitForMessage(USERS.zhang, /审核通过/);
     expect(textOf(dm)).toContain("您 2026-11 的积分表已由 王股长 *审核通过*。合计：23.00 分。");
     expect((await sheetOf(USERS.zhang))?.state).toBe("APPROVED");
+    // App Home refreshes for both: the staff member's sheet is approved, the chief has nothing pending
     await settle(h, 1700);
-    expect(h.slack.home(USERS.zhang)).toBeDefined();
-    expect(h.slack.home(USERS.chief)).toBeDefined();
+    const staffHome = renderView(h.slack.home(USERS.zhang)!.view);
+    expect(staffHome).toContain("已审核");
+    expect(staffHome).not.toContain("已提交");
+    expect(renderView(h.slack.home(USERS.chief)!.view)).not.toContain("等待您审核");
   });
 
   it("an approved sheet's lines are immutable", async () => {
@@ -470,6 +478,86 @@ describe("who may act", () => {
   });
 });
 
+describe("forged modal submissions and Approve all", () => {
+  /** A view_submission the clicker never opened: its private_metadata and values are the forger's. */
+  function forgedView(user: string, callbackId: string, meta: string, values: Record<string, string>) {
+    const state: Record<string, Record<string, { type: string; value: string }>> = {};
+    for (const [blockId, value] of Object.entries(values)) {
+      const actionId = blockId.startsWith("adjc:")
+        ? "review_count"
+        : blockId.startsWith("adjr:")
+          ? "review_line_reason"
+          : "review_reason";
+      state[blockId] = { [actionId]: { type: "plain_text_input", value } };
+    }
+    return h.slack.sendInteraction({
+      type: "view_submission",
+      user: { id: user, username: user, team_id: h.slack.team.id },
+      team: { id: h.slack.team.id, domain: h.slack.team.domain },
+      api_app_id: h.slack.appId,
+      token: "emulator-verification-token",
+      trigger_id: "0.0.forged",
+      view: {
+        id: `VFORGED${Math.random().toString(36).slice(2, 8)}`,
+        type: "modal",
+        callback_id: callbackId,
+        private_metadata: meta,
+        state: { values: state },
+      },
+    });
+  }
+
+  it("change nothing and every refusal is audited (malformed metadata, a sheet that does not exist)", async () => {
+    const since = (await h.db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    const before = await h.db.prisma.sheet.findMany({ orderBy: { id: "asc" } });
+    const r1 = await forgedView(USERS.chief, "review_return_modal", "not json", { review_reason: "x" });
+    expect(JSON.stringify(r1.ackBody)).toContain("无法识别该请求");
+    const r2 = await forgedView(
+      USERS.chief,
+      "review_adjust_modal",
+      JSON.stringify({ s: "cnosuchsheet0000000000000", v: 1 }),
+      {
+        "adjc:cnoline": "3",
+        "adjr:cnoline": "x",
+      },
+    );
+    expect(JSON.stringify(r2.ackBody)).toContain("该积分表不存在");
+    const r3 = await forgedView(MORE.group, "review_reopen_modal", JSON.stringify({ v: 1 }), {
+      review_reason: "x",
+    });
+    expect(JSON.stringify(r3.ackBody)).toContain("无法识别该请求");
+    expect(await h.db.prisma.sheet.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+    // Approve all with a value that does not parse (on an overview that shows the button)
+    await person("U0FORGE", "卫伪", ["STAFF"], h.fx.sectionId);
+    await log("U0FORGE", "invoice", 1, "2026-11-15");
+    await submit("U0FORGE");
+    const beforeAll = await h.db.prisma.sheet.findMany({ orderBy: { id: "asc" } });
+    await h.slack.slashCommand({ user: USERS.chief, command: "/kpi", text: "review 2026-11" });
+    const o = await h.slack.waitForEphemeral(USERS.chief, /一键通过无问题的/);
+    const n0 = h.slack.ephemerals(USERS.chief).length;
+    await h.slack.clickButton({
+      user: USERS.chief,
+      actionId: "review_approve_all",
+      message: { channel: o.channel, ts: o.ts },
+      value: JSON.stringify({ m: "2026-13" }),
+    });
+    await ephemeralAfter(USERS.chief, n0, /无法识别该请求/);
+    expect(await h.db.prisma.sheet.findMany({ orderBy: { id: "asc" } })).toEqual(beforeAll);
+    const refused = await h.db.prisma.auditLog.findMany({
+      where: { outcome: "REFUSED", id: { gt: since } },
+      orderBy: { id: "asc" },
+    });
+    expect(refused.map((r) => `${r.actor} ${r.action} ${r.reason}`)).toEqual([
+      `${USERS.chief} sheet.return invalidRequest`,
+      `${USERS.chief} sheet.adjust review.notFound`,
+      `${MORE.group} sheet.reopen invalidRequest`,
+      `${USERS.chief} sheet.approveAll invalidRequest`,
+    ]);
+    await click(USERS.chief, "review_approve", await cardFor(USERS.chief, "卫伪"));
+    await until(async () => (await sheetOf("U0FORGE"))?.state === "APPROVED");
+  });
+});
+
 describe("20 concurrent clicks", () => {
   it("make one transition; the 19 others are told who decided and when", async () => {
     const p = await person("U0RACE", "赛跑", ["STAFF"], h.fx.sectionId);
@@ -511,8 +599,9 @@ describe("/kpi review, Approve all clean, reopen", () => {
     await log("U0GAPS", "arrears", 1, "2026-11-14"); // two required documents missing
     await submit("U0CLEAN");
     await submit("U0GAPS");
+    const nO = h.slack.ephemerals(USERS.chief).length;
     await h.slack.slashCommand({ user: USERS.chief, command: "/kpi", text: "review 2026-11" });
-    const o = await h.slack.waitForEphemeral(USERS.chief, /待审核积分表 · 2026-11/);
+    const o = await ephemeralAfter(USERS.chief, nO, /待审核积分表 · 2026-11/);
     const text = textOf(o);
     expect(text).toContain("*钱清* · 6.00 分 · 1 条");
     expect(text).toContain("⚠️ 资料不全 1 · 🚩 提示 0 · 🕒 待定分 0");
@@ -536,13 +625,35 @@ describe("/kpi review, Approve all clean, reopen", () => {
       command: "/kpi",
       text: `reopen <@${USERS.zhang}> 2026-11 x`,
     });
-    await h.slack.waitForEphemeral(USERS.chief, /needs: ASSESSMENT_GROUP|ASSESSMENT_GROUP/);
+    // the refusal names the role in the reader's language (no enum code leaks into a zh-CN reply)
+    const refused = await h.slack.waitForEphemeral(USERS.chief, /您无权执行此操作/);
+    expect(textOf(refused)).toContain("您无权执行此操作（需要：考核小组）。");
+    expect(textOf(refused)).not.toContain("ASSESSMENT_GROUP");
     await h.slack.slashCommand({
       user: MORE.group,
       command: "/kpi",
       text: `reopen <@${USERS.zhang}|zhang.wei> 2026-11`,
     });
     const prompt = await h.slack.waitForEphemeral(MORE.group, /待审核积分表：张伟/);
+    // the chief's refused attempt is in the audit trail, and so is a click of the Reopen… button by him
+    await h.slack.clickButton({
+      user: USERS.chief,
+      actionId: "review_reopen",
+      message: { channel: prompt.channel, ts: prompt.ts },
+    });
+    await h.slack.waitFor(() => {
+      const v = h.slack.currentView(USERS.chief);
+      return v && /您无权执行此操作/.test(renderView(v.view)) ? v : undefined;
+    });
+    await h.slack.closeView({ user: USERS.chief });
+    const refusedReopen = await h.db.prisma.auditLog.findMany({
+      where: { actor: USERS.chief, action: "sheet.reopen", outcome: "REFUSED" },
+      orderBy: { id: "asc" },
+    });
+    expect(refusedReopen.map((a) => [a.reason, a.entityId])).toEqual([
+      ["auth.forbidden", null],
+      ["auth.forbidden", (await sheetOf(USERS.zhang))!.id],
+    ]);
     await h.slack.clickButton({
       user: MORE.group,
       actionId: "review_reopen",

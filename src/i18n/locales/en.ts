@@ -43,6 +43,13 @@ export const en = {
     PRICED: "priced: {{points}}",
     DELETED: "deleted",
   },
+  roles: {
+    STAFF: "staff member",
+    SECTION_CHIEF: "section chief",
+    BRANCH_CHIEF: "branch chief",
+    ASSESSMENT_GROUP: "assessment group",
+    ADMIN: "admin",
+  },
   log: {
     logged: "✅ Logged *{{item}}* × {{count}} on {{date}}: {{count}} × {{ppu}} = *{{subtotal}}*",
     note: "Note: {{note}}",
@@ -399,6 +406,7 @@ export const en = {
       noChanges: "No count was changed.",
       notApproved: "{{person}}'s {{month}} sheet is {{state}}: only an approved sheet can be reopened.",
       monthClosed: "{{month}} is closed: its sheets can no longer be reopened.",
+      monthPublished: "{{month}} is published: its sheets can no longer be approved, returned or adjusted.",
     },
     deputy: {
       badDate: "“{{value}}” is not a date (YYYY-MM-DD).",

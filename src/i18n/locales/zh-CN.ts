@@ -41,6 +41,13 @@ export const zhCN: Catalog = {
     PRICED: "已定分：{{points}}",
     DELETED: "已删除",
   },
+  roles: {
+    STAFF: "工作人员",
+    SECTION_CHIEF: "股长",
+    BRANCH_CHIEF: "分局长",
+    ASSESSMENT_GROUP: "考核小组",
+    ADMIN: "管理员",
+  },
   log: {
     logged: "✅ 已记录 *{{item}}* × {{count}}（{{date}}）：{{count}} × {{ppu}} = *{{subtotal}}*",
     note: "备注：{{note}}",
@@ -390,6 +397,7 @@ export const zhCN: Catalog = {
       noChanges: "没有修改任何数量。",
       notApproved: "{{person}} 的 {{month}} 积分表状态为{{state}}：只有已通过的积分表才能重新打开。",
       monthClosed: "{{month}} 已结算，积分表不能再重新打开。",
+      monthPublished: "{{month}} 已发布结果，积分表不能再通过、退回或调整。",
     },
     deputy: {
       badDate: "“{{value}}”不是日期（YYYY-MM-DD）。",

@@ -69,6 +69,17 @@ export function sheetStateName(t: Translate, state: string | null | undefined): 
   return STATES.has(state ?? "") ? t(`sheetState.${state}` as MessageKey) : t("sheetState.NONE");
 }
 
+const ROLES = new Set(["STAFF", "SECTION_CHIEF", "BRANCH_CHIEF", "ASSESSMENT_GROUP", "ADMIN"]);
+
+/** "ASSESSMENT_GROUP, ADMIN" (a refusal's roles) → "assessment group, admin" / "考核小组、管理员". */
+export function roleNames(t: Translate, lang: Lang, roles: string): string {
+  return roles
+    .split(/\s*,\s*/)
+    .filter(Boolean)
+    .map((r) => (ROLES.has(r) ? t(`roles.${r}` as MessageKey) : r))
+    .join(lang === "en" ? ", " : "、");
+}
+
 export function tempStatusName(t: Translate, status: string, points?: number | bigint | null): string {
   if (status === "PRICED") return t("tempStatus.PRICED", { points: pts(t, points ?? 0) });
   if (status === "DELETED") return t("tempStatus.DELETED");

@@ -707,12 +707,20 @@ export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOvervie
     blocks.push(context([t("review.moreSheets", { n: o.pending.length - OVERVIEW_SHEETS })]));
   }
   if (clean.length > 0) {
-    const sheets = Object.fromEntries(clean.map((p) => [p.sheetId, p.version]));
+    // the value names the sheets (id → version) the click may approve: as many as fit, in the overview's
+    // order, and the label counts exactly those (never "the whole month", which would approve unseen sheets)
+    const sheets: Record<string, number> = {};
     let value = JSON.stringify({ m: o.month, s: sheets });
-    if (value.length > LIMITS.buttonValue) value = JSON.stringify({ m: o.month });
+    for (const p of clean) {
+      const next = JSON.stringify({ m: o.month, s: { ...sheets, [p.sheetId]: p.version } });
+      if (next.length > LIMITS.buttonValue) break;
+      sheets[p.sheetId] = p.version;
+      value = next;
+    }
+    const n = Object.keys(sheets).length;
     blocks.push(
       actions(
-        [button(t("review.approveAll", { n: clean.length }), ACTIONS.reviewApproveAll, value, "primary")],
+        [button(t("review.approveAll", { n }), ACTIONS.reviewApproveAll, value, "primary")],
         "review_approve_all",
       ),
     );

@@ -1,5 +1,5 @@
 /** `/kpi review`: Approve all clean sheets the overview showed; the overview is replaced with the result. */
-import { approveAllClean, reviewOverview } from "../../../domain/review.js";
+import { approveAllClean, auditMalformedRequest, reviewOverview } from "../../../domain/review.js";
 import { reviewOverviewMessage } from "../../blocks/review.js";
 import type { SlackContext } from "../../context.js";
 import { afterDecision } from "../../flows/review.js";
@@ -12,7 +12,10 @@ export function reviewApproveAllAction(ctx: SlackContext) {
     "action.reviewApproveAll",
     async ({ actor, t, lang, value, reply, args, user }) => {
       const ref = unpack(ApproveAllRefSchema, value);
-      if (!ref) return reply(invalidRequest(t), { replace: false });
+      if (!ref) {
+        await auditMalformedRequest(ctx.db, actor, "sheet.approveAll", value);
+        return reply(invalidRequest(t), { replace: false });
+      }
       const r = await approveAllClean(ctx.db, ctx.deps, actor, {
         month: ref.m,
         ...(ref.s ? { sheets: ref.s } : {}),

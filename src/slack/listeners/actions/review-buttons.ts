@@ -2,9 +2,7 @@
  * The card's and the overview's modal buttons: Return… and Adjust… (the clicker must be able to decide
  * the sheet now), Details (anyone who may see the card), their page buttons, and Reopen… (assessment group).
  */
-
-import { requireRole } from "../../../domain/people.js";
-import { reviewCardFor, reviewCardForDecision } from "../../../domain/review.js";
+import { requireReopenRight, reviewCardFor, reviewCardForDecision } from "../../../domain/review.js";
 import {
   reviewAdjustModal,
   reviewDetailsModal,
@@ -50,8 +48,8 @@ export function reviewReopenAction(ctx: SlackContext) {
   return openReviewModalAction(
     ctx,
     "action.reviewReopen",
-    (c, actor, ref) => {
-      requireRole(actor, "ASSESSMENT_GROUP");
+    async (c, actor, ref) => {
+      await requireReopenRight(c.db, actor, ref.s);
       return reviewCardFor(c.db, c.deps, actor, ref.s);
     },
     (t, lang, card) => reviewReopenModal(t, lang, card),

@@ -5,7 +5,12 @@
  */
 
 import { MAX_COUNT } from "../../../domain/command-parse.js";
-import { adjustLines, loadReviewCard } from "../../../domain/review.js";
+import {
+  adjustLines,
+  auditMalformedSubmission,
+  loadReviewCard,
+  reviewCardForDecision,
+} from "../../../domain/review.js";
 import { translator } from "../../../i18n/index.js";
 import { simpleMessage } from "../../blocks/log-reply.js";
 import { messageModal } from "../../blocks/modal.js";
@@ -25,6 +30,12 @@ export function reviewAdjustSubmission(ctx: SlackContext) {
     let t = translator(lang);
     const meta = unpack(ReviewRefSchema, view.private_metadata);
     if (!meta) {
+      await auditMalformedSubmission(
+        ctx.db,
+        () => ctx.actors.get(user),
+        "sheet.adjust",
+        view.private_metadata,
+      );
       await ack({ response_action: "update", view: messageModal(t, t("errors.invalidRequest")) });
       return;
     }
@@ -32,7 +43,8 @@ export function reviewAdjustSubmission(ctx: SlackContext) {
       const actor = await ctx.actors.get(user);
       lang = await resolveLang(ctx, user, actor);
       t = translator(lang);
-      const card = await loadReviewCard(ctx.db, ctx.deps, meta.s);
+      // the clicker must be able to decide the sheet now (refusals audited), before its lines are read
+      const card = await reviewCardForDecision(ctx.db, ctx.deps, actor, meta.s, meta.v, "sheet.adjust");
       const current = new Map(card.lines.map((l) => [l.id, l.count]));
       const errors: Record<string, string> = {};
       const changes: { entryId: string; count: number; reason: string }[] = [];

@@ -1,5 +1,5 @@
 /** The Reopen modal submitted (assessment group): APPROVED → RETURNED with the reason; both are told. */
-import { reopenSheet } from "../../../domain/review.js";
+import { auditMalformedSubmission, reopenSheet } from "../../../domain/review.js";
 import { translator } from "../../../i18n/index.js";
 import { simpleMessage } from "../../blocks/log-reply.js";
 import { messageModal } from "../../blocks/modal.js";
@@ -19,6 +19,12 @@ export function reviewReopenSubmission(ctx: SlackContext) {
     let lang = quickLang(ctx, user, ctx.actors.peek(user));
     const meta = unpack(ReviewRefSchema, view.private_metadata);
     if (!meta) {
+      await auditMalformedSubmission(
+        ctx.db,
+        () => ctx.actors.get(user),
+        "sheet.reopen",
+        view.private_metadata,
+      );
       await ack({
         response_action: "update",
         view: messageModal(translator(lang), translator(lang)("errors.invalidRequest")),

@@ -2,7 +2,7 @@
  * The Return modal submitted: the sheet goes back to the staff member with the reason (required). The
  * card is updated in place, the staff member told; a refusal is shown in the modal.
  */
-import { returnSheet } from "../../../domain/review.js";
+import { auditMalformedSubmission, returnSheet } from "../../../domain/review.js";
 import { translator } from "../../../i18n/index.js";
 import { simpleMessage } from "../../blocks/log-reply.js";
 import { messageModal } from "../../blocks/modal.js";
@@ -22,6 +22,12 @@ export function reviewReturnSubmission(ctx: SlackContext) {
     let lang = quickLang(ctx, user, ctx.actors.peek(user));
     const meta = unpack(ReviewRefSchema, view.private_metadata);
     if (!meta) {
+      await auditMalformedSubmission(
+        ctx.db,
+        () => ctx.actors.get(user),
+        "sheet.return",
+        view.private_metadata,
+      );
       await ack({
         response_action: "update",
         view: messageModal(translator(lang), translator(lang)("errors.invalidRequest")),

@@ -5,8 +5,13 @@
  * shows the sheet with a Reopen… button that asks for one.
  */
 
-import { requireRole } from "../../../../domain/people.js";
-import { findSheet, reopenSheet, reviewCardFor, reviewOverview } from "../../../../domain/review.js";
+import {
+  findSheet,
+  reopenSheet,
+  requireReopenRight,
+  reviewCardFor,
+  reviewOverview,
+} from "../../../../domain/review.js";
 import { isMonth } from "../../../../util/time.js";
 import { simpleMessage } from "../../../blocks/log-reply.js";
 import { reopenPromptMessage, reviewOverviewMessage } from "../../../blocks/review.js";
@@ -31,7 +36,7 @@ export function personArg(word: string): string {
 const reopen: KpiSubcommand = async ({ ctx, actor, lang, t, rest, send, args, user }) => {
   const [who = "", month = "", ...reasonWords] = rest.split(/\s+/).filter(Boolean);
   if (!who || !isMonth(month)) return void (await send(simpleMessage(t("review.reopenUsage"))));
-  requireRole(actor, "ASSESSMENT_GROUP");
+  await requireReopenRight(ctx.db, actor);
   const person = personArg(who);
   const sheetId = await findSheet(ctx.db, person, month);
   if (!sheetId) return void (await send(simpleMessage(t("review.noSheet", { person, month }))));
