@@ -261,7 +261,8 @@ export interface WeightsInput {
 
 function checkGroup(code: string, normGroup: string | undefined): string {
   const g = (normGroup ?? "").trim().toUpperCase() || code;
-  if (!/^[A-Z0-9_-]{1,40}$/.test(g)) throw new DomainError("admin.badCode", { value: normGroup ?? "" });
+  if (!/^[A-Z0-9_-]{1,40}$/.test(g))
+    throw new DomainError("admin.badCode", { value: normGroup ?? "", normGroup: normGroup ?? "" });
   return g;
 }
 

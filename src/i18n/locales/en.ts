@@ -3,6 +3,8 @@
  * the type `Catalog` and by test/slack/i18n.test.ts). Interpolation is i18next's `{{name}}`; values
  * are inserted raw (no HTML escaping) — the Slack layer escapes user text for mrkdwn before passing it.
  */
+import { enCatalog, enCatalogErrors } from "./en-catalog.js";
+
 export const en = {
   app: { name: "Work appraisal" },
   common: {
@@ -179,7 +181,9 @@ export const en = {
     langAuto: "Language now follows your Slack setting.",
     langInvalid: "Choose `en`, `zh` or `auto`.",
   },
+  ...enCatalog,
   errors: {
+    ...enCatalogErrors,
     generic: "⚠️ Something went wrong. Please try again in a moment.",
     invalidRequest: "⚠️ That request could not be understood. Please try again.",
     auth: {

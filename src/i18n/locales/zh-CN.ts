@@ -1,6 +1,8 @@
 /** 简体中文 catalog: the same keys as en.ts (the type enforces it). */
 import type { Catalog } from "./en.js";
 
+import { zhCatalog, zhCatalogErrors } from "./zh-CN-catalog.js";
+
 export const zhCN: Catalog = {
   app: { name: "工作量化考核" },
   common: {
@@ -175,7 +177,9 @@ export const zhCN: Catalog = {
     langAuto: "语言将跟随您的 Slack 设置。",
     langInvalid: "请选择 `en`、`zh` 或 `auto`。",
   },
+  ...zhCatalog,
   errors: {
+    ...zhCatalogErrors,
     generic: "⚠️ 出了点问题，请稍后重试。",
     invalidRequest: "⚠️ 无法识别该请求，请重试。",
     auth: {

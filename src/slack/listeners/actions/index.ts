@@ -2,10 +2,12 @@ import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { ACTIONS } from "../../ids.js";
 import { type Route, router } from "../route.js";
+import { adminOpenAction, adminPickAction } from "./admin.js";
 import { cancelLogAction } from "./cancel-log.js";
 import { confirmLogAction } from "./confirm-log.js";
 import { deleteLineAction } from "./delete-line.js";
 import type { ActionArgs } from "./handler.js";
+import { homeCatalogAction, homeCatalogBackAction } from "./home-catalog.js";
 import { homeListAction } from "./home-list.js";
 import { homeLogAction } from "./home-log.js";
 import { homeSubmitAction } from "./home-submit.js";
@@ -13,6 +15,7 @@ import { itemSelectAction } from "./item-select.js";
 import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
+import { itemProposeAction, proposalDecideAction, proposalVoteAction } from "./proposal.js";
 import { submitSheetAction } from "./submit-sheet.js";
 import { undoEntryAction } from "./undo-entry.js";
 
@@ -33,6 +36,17 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.homeLog, homeLogAction(ctx)],
     [ACTIONS.homeList, homeListAction(ctx)],
     [ACTIONS.homeSubmit, homeSubmitAction(ctx)],
+    [ACTIONS.itemPropose, itemProposeAction(ctx)],
+    [ACTIONS.proposalAgree, proposalVoteAction(ctx, "AGREE")],
+    [ACTIONS.proposalDisagree, proposalVoteAction(ctx, "DISAGREE")],
+    [ACTIONS.proposalDecide, proposalDecideAction(ctx)],
+    [ACTIONS.homeCatalog, homeCatalogAction(ctx)],
+    [ACTIONS.homeCatalogPick, homeCatalogAction(ctx)],
+    [ACTIONS.homeCatalogBack, homeCatalogBackAction(ctx)],
+    [prefixed(ACTIONS.adminOpen), adminOpenAction(ctx)],
+    [ACTIONS.adminPickPerson, adminPickAction(ctx, "people")],
+    [ACTIONS.adminPickSection, adminPickAction(ctx, "sections")],
+    [ACTIONS.adminPickCategory, adminPickAction(ctx, "categories")],
   ];
   app.action(
     { type: "block_actions" },

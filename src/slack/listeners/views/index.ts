@@ -2,15 +2,24 @@ import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { CALLBACKS } from "../../ids.js";
 import { type Route, router } from "../route.js";
+import { adminSubmission } from "./admin.js";
 import { confirmModalSubmission } from "./confirm-modal.js";
 import { editModalSubmission } from "./edit-modal.js";
 import { logModalSubmission, type ViewArgs } from "./log-modal.js";
+import { decideSubmission, proposeSubmission } from "./proposal.js";
 
 export function registerViews(app: App, ctx: SlackContext): void {
   const routes: Route<ViewArgs>[] = [
     [CALLBACKS.logModal, logModalSubmission(ctx)],
     [CALLBACKS.editModal, editModalSubmission(ctx)],
     [CALLBACKS.confirmModal, confirmModalSubmission(ctx)],
+    [CALLBACKS.proposeModal, proposeSubmission(ctx)],
+    [CALLBACKS.decideModal, decideSubmission(ctx)],
+    [CALLBACKS.adminPerson, adminSubmission(ctx, "people")],
+    [CALLBACKS.adminSection, adminSubmission(ctx, "sections")],
+    [CALLBACKS.adminCategory, adminSubmission(ctx, "categories")],
+    [CALLBACKS.adminSettings, adminSubmission(ctx, "settings")],
+    [CALLBACKS.adminSync, adminSubmission(ctx, "sync")],
   ];
   app.view(
     { type: "view_submission" },
