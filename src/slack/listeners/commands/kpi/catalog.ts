@@ -25,7 +25,8 @@ const items: KpiSubcommand = async ({ ctx, lang, t, rest, send }) => {
   await send(catalogMessage(t, lang, { query, entries: found.entries, total: found.total }));
 };
 
-const NUMBER = /^\d{1,6}(?:[.,]\d{1,2})?$/;
+/** the first number after the item is the points (parsePoints then refuses a malformed one clearly) */
+const NUMBER = /^\d+(?:[.,]\d+)?$/;
 
 const propose: KpiSubcommand = async ({ ctx, user, actor, lang, t, rest, args, send }) => {
   const words = rest.split(/\s+/).filter(Boolean);
