@@ -163,14 +163,18 @@ export async function updatePerson(db: Db, actor: Actor, input: PersonUpdate): P
         const losesChief = input.roles !== undefined && !input.roles.includes(Role.SECTION_CHIEF);
         const deactivated = input.active === false && p.active;
         if (sole.length && (deactivated || losesChief))
-          throw new DomainError("admin.lastChief", { section: sole.map((s) => s.code).join(", ") });
+          throw new DomainError("admin.lastChief", {
+            section: sole.map((s) => s.code).join(", "),
+            field: deactivated ? "active" : "roles",
+          });
         if (input.sectionId !== undefined && input.sectionId !== null) {
           if (!(await tx.section.findUnique({ where: { id: input.sectionId } })))
             throw new DomainError("admin.sectionNotFound");
         }
         if (input.sectionId !== undefined && input.sectionId !== p.sectionId) {
           const leaving = sole.filter((s) => s.id === p.sectionId);
-          if (leaving.length) throw new DomainError("admin.lastChief", { section: leaving[0]!.code });
+          if (leaving.length)
+            throw new DomainError("admin.lastChief", { section: leaving[0]!.code, field: "section" });
         }
         for (const code of [input.categoryCode, input.monthCategory]) {
           if (code && !(await tx.category.findUnique({ where: { code } })))

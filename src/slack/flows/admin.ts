@@ -183,7 +183,7 @@ export function blockFor(panel: AdminPanel, e: DomainError): string[] {
       return [ADMIN_BLOCKS.delete];
     case "admin.lastChief":
     case "admin.selfLockout":
-      return panel === "people" ? [ADMIN_BLOCKS.roles] : [ADMIN_BLOCKS.chiefs];
+      return panel === "people" ? [String(p.field ?? ADMIN_BLOCKS.roles)] : [ADMIN_BLOCKS.chiefs];
     case "admin.noChief":
     case "admin.chiefInactive":
       return [ADMIN_BLOCKS.chiefs];
