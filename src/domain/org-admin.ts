@@ -345,8 +345,9 @@ export async function updateSettings(db: Db, actor: Actor, patch: SettingsPatch)
           continue;
         }
         const r = shape.safeParse(value);
-        if (!r.success) problems[key] = r.error.issues.map((i) => i.message).join("; ");
-        else parsed[key] = r.data;
+        if (r.success) parsed[key] = r.data;
+        // by field: "earlyReminder.day" for a nested value
+        else for (const i of r.error.issues) problems[[key, ...i.path.map(String)].join(".")] = i.message;
       }
       if (typeof parsed.timeZone === "string" && !isTimeZone(parsed.timeZone))
         problems.timeZone = "not an IANA time zone";

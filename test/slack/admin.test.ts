@@ -51,7 +51,13 @@ describe("administration in Slack", () => {
     await openPanel("settings", /Review channel/);
     const bad = await h.slack.submitView({
       user: ADMIN,
-      values: { timeZone: "Mars/Olympus", submitDeadlineDay: "31", reminderTime: "9 am", rankingTopN: "0" },
+      values: {
+        timeZone: "Mars/Olympus",
+        submitDeadlineDay: "31",
+        reminderTime: "9 am",
+        rankingTopN: "0",
+        "earlyReminder.day": "40",
+      },
     });
     expect(bad.responseAction).toBe("errors");
     expect(bad.errors).toMatchObject({
@@ -59,6 +65,7 @@ describe("administration in Slack", () => {
       submitDeadlineDay: expect.stringMatching(/1 to 28/),
       reminderTime: expect.stringMatching(/HH:MM/),
       rankingTopN: expect.stringMatching(/1 to 100/),
+      "earlyReminder.day": expect.stringMatching(/1 to 28/),
     });
     expect(await h.db.prisma.setting.count()).toBe(0);
     const ok = await h.slack.submitView({
@@ -68,6 +75,8 @@ describe("administration in Slack", () => {
         timeZone: "Asia/Shanghai",
         submitDeadlineDay: "6",
         reminderTime: "09:00",
+        "earlyReminder.enabled": ["on"],
+        "earlyReminder.day": "3",
         language: "en",
         holidayRule: "next-working-day",
         rankingPrivacy: "top",
@@ -83,10 +92,12 @@ describe("administration in Slack", () => {
       holidayRule: "next-working-day",
       rankingPrivacy: "top",
       rankingTopN: 5,
+      earlyReminder: { enabled: true, day: 3, time: "09:00" },
     });
     const rows = await h.db.prisma.auditLog.findMany({ where: { action: "settings.write", actor: ADMIN } });
     expect(rows.map((r) => r.entityId).sort()).toEqual(
       [
+        "earlyReminder",
         "holidayRule",
         "language",
         "rankingPrivacy",

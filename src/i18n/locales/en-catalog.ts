@@ -4,6 +4,7 @@
  */
 export const enCatalog = {
   catalog: {
+    help: "`/kpi items [search]`: the catalog (points, history, evidence) · `/kpi propose <item> <points> <reason>`: propose new points (`/kpi propose new`: a new item) · `/kpi admin`: administration (admins)",
     header: "Work item catalog",
     headerSearch: "Catalog: “{{query}}”",
     count: "{{shown}} of {{total}} items",
@@ -177,6 +178,12 @@ export const enCatalog = {
     holidayCalendar: "Stays on its calendar day",
     holidayNext: "Moves to the next working day",
     reminderTime: "Reminder time (HH:MM)",
+    earlyReminder: "Early reminder before the submit deadline",
+    earlyReminderDay: "Early reminder: day of the month",
+    earlyReminderTime: "Early reminder: time (HH:MM)",
+    dailyNudge: "Daily nudge to log work",
+    dailyNudgeTime: "Daily nudge: time (HH:MM)",
+    enabled: "On",
     rankingPrivacy: "Rankings",
     privacyFull: "Everyone sees the whole ranking",
     privacyTop: "Top N in the channel, own rank by DM",

@@ -5,6 +5,7 @@ type DeepString<T> = { [K in keyof T]: T[K] extends string ? string : DeepString
 
 export const zhCatalog: DeepString<typeof enCatalog> = {
   catalog: {
+    help: "`/kpi items [关键词]`：分值目录（分值、沿革、能见资料）· `/kpi propose <项目> <分值> <理由>`：提议新分值（`/kpi propose new`：新增项目）· `/kpi admin`：管理（管理员）",
     header: "工作量化分值目录",
     headerSearch: "分值目录：“{{query}}”",
     count: "显示 {{shown}} / 共 {{total}} 项",
@@ -170,6 +171,12 @@ export const zhCatalog: DeepString<typeof enCatalog> = {
     holidayCalendar: "仍为原日期",
     holidayNext: "顺延至下一个工作日",
     reminderTime: "提醒时间（HH:MM）",
+    earlyReminder: "提交截止前的提前提醒",
+    earlyReminderDay: "提前提醒：每月几号",
+    earlyReminderTime: "提前提醒：时间（HH:MM）",
+    dailyNudge: "每日提醒登记工作",
+    dailyNudgeTime: "每日提醒：时间（HH:MM）",
+    enabled: "开启",
     rankingPrivacy: "排名公开方式",
     privacyFull: "所有人可见完整排名",
     privacyTop: "频道只公布前 N 名，本人名次私信告知",

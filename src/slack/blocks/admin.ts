@@ -64,6 +64,11 @@ export const ADMIN_BLOCKS = {
   rankingPrivacy: "rankingPrivacy",
   rankingTopN: "rankingTopN",
   members: "members",
+  earlyReminderOn: "earlyReminder.enabled",
+  earlyReminderDay: "earlyReminder.day",
+  earlyReminderTime: "earlyReminder.time",
+  dailyNudgeOn: "dailyNudge.enabled",
+  dailyNudgeTime: "dailyNudge.time",
 } as const;
 
 export const ROLE_KEYS: Role[] = ["STAFF", "SECTION_CHIEF", "ASSESSMENT_GROUP", "BRANCH_CHIEF", "ADMIN"];
@@ -349,6 +354,31 @@ export function settingsModal(t: Translate, s: Settings, extra: KnownBlock[] = [
       { initial: s.holidayRule },
     ),
     textInput(ADMIN_BLOCKS.reminderTime, t("admin.reminderTime"), { initial: s.reminderTime, max: 5 }),
+    checkboxesInput(
+      ADMIN_BLOCKS.earlyReminderOn,
+      t("admin.earlyReminder"),
+      [{ text: t("admin.enabled"), value: "on" }],
+      {
+        initial: s.earlyReminder.enabled ? ["on"] : [],
+      },
+    ),
+    textInput(ADMIN_BLOCKS.earlyReminderDay, t("admin.earlyReminderDay"), {
+      initial: String(s.earlyReminder.day),
+      max: 2,
+    }),
+    textInput(ADMIN_BLOCKS.earlyReminderTime, t("admin.earlyReminderTime"), {
+      initial: s.earlyReminder.time,
+      max: 5,
+    }),
+    checkboxesInput(
+      ADMIN_BLOCKS.dailyNudgeOn,
+      t("admin.dailyNudge"),
+      [{ text: t("admin.enabled"), value: "on" }],
+      {
+        initial: s.dailyNudge.enabled ? ["on"] : [],
+      },
+    ),
+    textInput(ADMIN_BLOCKS.dailyNudgeTime, t("admin.dailyNudgeTime"), { initial: s.dailyNudge.time, max: 5 }),
     selectInput(
       ADMIN_BLOCKS.rankingPrivacy,
       t("admin.rankingPrivacy"),

@@ -201,6 +201,9 @@ export function blockFor(panel: AdminPanel, e: DomainError): string[] {
 }
 
 const SETTING_HINT: Record<string, MessageKey> = {
+  "earlyReminder.day": "errors.admin.setting.day",
+  "earlyReminder.time": "errors.admin.setting.time",
+  "dailyNudge.time": "errors.admin.setting.time",
   timeZone: "errors.admin.setting.timeZone",
   submitDeadlineDay: "errors.admin.setting.day",
   reviewDeadlineDay: "errors.admin.setting.day",
@@ -328,6 +331,15 @@ export async function submitAdminForm(
         reminderTime: str(v[ADMIN_BLOCKS.reminderTime]),
         rankingPrivacy: str(v[ADMIN_BLOCKS.rankingPrivacy]),
         rankingTopN: intOrRaw(str(v[ADMIN_BLOCKS.rankingTopN])),
+        earlyReminder: {
+          enabled: list(v[ADMIN_BLOCKS.earlyReminderOn]).includes("on"),
+          day: intOrRaw(str(v[ADMIN_BLOCKS.earlyReminderDay])),
+          time: str(v[ADMIN_BLOCKS.earlyReminderTime]),
+        },
+        dailyNudge: {
+          enabled: list(v[ADMIN_BLOCKS.dailyNudgeOn]).includes("on"),
+          time: str(v[ADMIN_BLOCKS.dailyNudgeTime]),
+        },
       };
       await updateSettings(ctx.db, actor, patch);
       ctx.settings.invalidate();
