@@ -26,6 +26,7 @@
  *   proposal.versionExists { code, month }   the item already has a version effective from that month
  *   proposal.codeTaken { code }              a new item's code is already used
  *   proposal.badNewItem { field }            a new item's definition is incomplete or invalid
+ *   proposal.noChannel / proposal.postFailed { channel }   (Slack layer) no review channel / posting failed
  *   item.notFound / item.inactive { code, nameEn }
  *   auth.forbidden { roles }
  */
@@ -270,6 +271,23 @@ async function checkNewItem(tx: Tx, raw: unknown): Promise<NewItem> {
 /** Where the proposal's card was posted (for chat.update and its comment thread). */
 export async function setProposalMessage(db: Db, id: string, channel: string, ts: string): Promise<void> {
   await db.proposal.update({ where: { id }, data: { channel, ts } });
+}
+
+/** Removes a proposal nobody could see (its card could not be posted), with an audit row. */
+export async function withdrawProposal(db: Db, actor: string, id: string, reason: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const p = await tx.proposal.findUnique({ where: { id } });
+    if (!p || p.ts) return;
+    await tx.proposal.delete({ where: { id } });
+    await audit(tx, {
+      actor,
+      action: "proposal.withdraw",
+      entityType: "Proposal",
+      entityId: id,
+      reason,
+      before: { ...p, newItem: p.newItem ?? null },
+    });
+  });
 }
 
 export interface VoteResult {

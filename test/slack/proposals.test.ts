@@ -119,6 +119,20 @@ describe("catalog and proposals in Slack", () => {
     await h.slack.slashCommand({ user: USERS.li, command: "/kpi", text: "propose fpfs 3" });
     await h.slack.waitForEphemeral(USERS.li, /already has 3.00 points|Give a reason/);
     expect(await h.db.prisma.proposal.count()).toBe(1);
+    // the bot cannot post in the review channel: the proposer is told, nothing stays behind
+    h.slack.stubMethod("chat.postMessage", () => ({ ok: false, error: "not_in_channel" }));
+    try {
+      await h.slack.slashCommand({
+        user: USERS.li,
+        command: "/kpi",
+        text: "propose dagjzl 2.5 archive boxes are heavier",
+      });
+      await h.slack.waitForEphemeral(USERS.li, /could not be posted in <#C0REVIEW>/);
+    } finally {
+      h.slack.removeStub("chat.postMessage");
+    }
+    expect(await h.db.prisma.proposal.count()).toBe(1);
+    expect(await h.db.prisma.auditLog.count({ where: { action: "proposal.withdraw" } })).toBe(1);
   });
 
   const vote = async (user: string, button: "proposal_agree" | "proposal_disagree") => {

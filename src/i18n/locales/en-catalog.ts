@@ -216,6 +216,8 @@ export const enCatalogErrors = {
     versionExists: "{{code}} already has a points version effective from {{month}}.",
     codeTaken: "The code {{code}} is already used by another item.",
     badNewItem: "The new item is incomplete or invalid ({{field}}).",
+    postFailed:
+      "The proposal could not be posted in <#{{channel}}> (is the bot invited there?). Nothing was recorded; ask an admin.",
     noChannel: "No review channel is configured: an admin sets it in `/kpi admin` → Settings.",
   },
   admin: {

@@ -209,6 +209,7 @@ export const zhCatalogErrors: DeepString<typeof enCatalogErrors> = {
     versionExists: "{{code}} 已有自 {{month}} 起生效的分值版本。",
     codeTaken: "编码 {{code}} 已被其他项目使用。",
     badNewItem: "新项目信息不完整或无效（{{field}}）。",
+    postFailed: "提议无法发布到 <#{{channel}}>（机器人是否已被邀请进该频道？）。未作记录，请联系管理员。",
     noChannel: "尚未设置评议频道：请管理员在 `/kpi admin` → 设置 中配置。",
   },
   admin: {

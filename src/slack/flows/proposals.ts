@@ -13,6 +13,7 @@ import {
   type ProposalView,
   readProposal,
   setProposalMessage,
+  withdrawProposal,
 } from "../../domain/proposals.js";
 import { DEFAULT_LANG, type Lang, normalizeLang, translator } from "../../i18n/index.js";
 import { announcement, proposalCard } from "../blocks/proposals.js";
@@ -45,7 +46,15 @@ export async function fileProposal(
   if (!channel) throw new DomainError("proposal.noChannel");
   const proposal = await createProposal(ctx.db, ctx.deps, actor, input);
   const card = await renderCard(ctx, proposal);
-  const posted = await client.chat.postMessage({ channel, text: card.text, blocks: card.blocks });
+  let posted: Awaited<ReturnType<WebClient["chat"]["postMessage"]>>;
+  try {
+    posted = await client.chat.postMessage({ channel, text: card.text, blocks: card.blocks });
+  } catch (error) {
+    // nobody can see or vote on it: withdrawn (audited), and the proposer is told why
+    ctx.logger.error({ err: error, channel }, "could not post a proposal to the review channel");
+    await withdrawProposal(ctx.db, actor.slackUserId, proposal.id, "post failed");
+    throw new DomainError("proposal.postFailed", { channel });
+  }
   if (posted.ts && posted.channel) {
     await setProposalMessage(ctx.db, proposal.id, posted.channel, posted.ts);
     const lang = await channelLang(ctx);
