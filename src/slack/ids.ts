@@ -37,6 +37,8 @@ export const ACTIONS = {
   proposalAgree: "proposal_agree",
   proposalDisagree: "proposal_disagree",
   proposalDecide: "proposal_decide",
+  /** the decision form's points field (Enter): the effect preview recomputed for those points */
+  proposalPreview: "proposal_preview",
   /** App Home catalog view: open it (value: category code or "all"), pick a category, go back */
   homeCatalog: "home_catalog",
   homeCatalogPick: "home_catalog_pick",

@@ -236,6 +236,29 @@ describe("catalog and proposals in Slack", () => {
     expect(text).toContain("Agree *4*");
   });
 
+  it("Enter in the points field recomputes the preview for amended points", async () => {
+    const view = h.slack.currentView(USERS.chief)!;
+    await h.slack.interact({ user: USERS.chief, viewId: view.id, actionId: "proposal_preview", value: "4" });
+    const updated = await h.slack.waitFor(() => {
+      const v = h.slack.currentView(USERS.chief);
+      return v && renderView(v.view).includes("had 4.00 pts applied") ? v : undefined;
+    });
+    const loaded = await loadMonthInput(h.db.prisma, "2026-10");
+    const after = computeMonth(repriceInput(loaded.input, "SV001", 400));
+    const zhang = after.people.find((p) => p.personId === h.fx.people.zhang)!;
+    expect(renderView(updated.view)).toContain(`→ ${formatHundredths(zhang.finalRounded)} · rank`);
+    await h.slack.interact({
+      user: USERS.chief,
+      viewId: updated.id,
+      actionId: "proposal_preview",
+      value: "four",
+    });
+    await h.slack.waitFor(() => {
+      const v = h.slack.currentView(USERS.chief);
+      return v && renderView(v.view).includes("“four” is not a points value") ? v : undefined;
+    });
+  });
+
   it("an amended adoption with bad points is shown on the points field; then adopted effective next month", async () => {
     const bad = await h.slack.submitView({
       user: USERS.chief,

@@ -100,6 +100,7 @@ export const enCatalog = {
     amend: "Adopt with amended points",
     reject: "Reject",
     amendPoints: "Points per unit (for an amended adoption)",
+    amendHint: "Press Enter to see the effect of these points.",
     effectiveMonth: "Effective from",
     noteLabel: "Decision note (optional)",
     previewHeader:

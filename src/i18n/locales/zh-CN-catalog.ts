@@ -94,6 +94,7 @@ export const zhCatalog: DeepString<typeof enCatalog> = {
     amend: "修正分值后采纳",
     reject: "不采纳",
     amendPoints: "单位分值（修正采纳时填写）",
+    amendHint: "按回车键查看该分值的影响。",
     effectiveMonth: "生效月份",
     noteLabel: "决定说明（可不填）",
     previewHeader:

@@ -42,6 +42,7 @@ export function textInput(
       ...(o.multiline ? { multiline: true } : {}),
       ...(o.placeholder ? { placeholder: plain(o.placeholder, LIMITS.placeholder) } : {}),
       ...(o.max ? { max_length: o.max } : {}),
+      ...(o.dispatch ? { dispatch_action_config: { trigger_actions_on: ["on_enter_pressed"] } } : {}),
     },
     o,
   );

@@ -422,12 +422,19 @@ export function previewLines(t: Translate, preview: EffectPreview | null, max = 
 export function decideModal(
   t: Translate,
   lang: Lang,
-  d: { proposal: ProposalView; categoryName: string; preview: EffectPreview | null; months: string[] },
+  d: {
+    proposal: ProposalView;
+    categoryName: string;
+    preview: EffectPreview | null;
+    months: string[];
+    /** re-rendered for amended points typed in the form */
+    amend?: { points: string; error?: string };
+  },
 ): ModalView {
   const card = proposalCard(t, lang, d.proposal, d.categoryName).blocks.filter(
     (b) => b.type !== "actions" && b.type !== "header",
   );
-  const lines = previewLines(t, d.preview);
+  const lines = d.amend?.error ? [d.amend.error] : previewLines(t, d.preview);
   const preview: KnownBlock[] = [divider()];
   // 3000 characters per section: a few rows per block
   for (let i = 0; i < lines.length; i += 5) preview.push(section(lines.slice(i, i + 5).join("\n")));
@@ -447,12 +454,15 @@ export function decideModal(
           { text: t("proposal.amend"), value: "amend" },
           { text: t("proposal.reject"), value: "reject" },
         ],
-        { initial: "adopt" },
+        { initial: d.amend ? "amend" : "adopt" },
       ),
       textInput(DECIDE_BLOCKS.points, t("proposal.amendPoints"), {
         optional: true,
-        initial: amount(d.proposal.proposedPoints),
+        initial: d.amend?.points ?? amount(d.proposal.proposedPoints),
         max: 12,
+        dispatch: true,
+        actionId: ACTIONS.proposalPreview,
+        hint: t("proposal.amendHint"),
       }),
       selectInput(
         DECIDE_BLOCKS.month,

@@ -15,7 +15,12 @@ import { itemSelectAction } from "./item-select.js";
 import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
-import { itemProposeAction, proposalDecideAction, proposalVoteAction } from "./proposal.js";
+import {
+  itemProposeAction,
+  proposalDecideAction,
+  proposalPreviewAction,
+  proposalVoteAction,
+} from "./proposal.js";
 import { submitSheetAction } from "./submit-sheet.js";
 import { undoEntryAction } from "./undo-entry.js";
 
@@ -40,6 +45,7 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.proposalAgree, proposalVoteAction(ctx, "AGREE")],
     [ACTIONS.proposalDisagree, proposalVoteAction(ctx, "DISAGREE")],
     [ACTIONS.proposalDecide, proposalDecideAction(ctx)],
+    [ACTIONS.proposalPreview, proposalPreviewAction(ctx)],
     [ACTIONS.homeCatalog, homeCatalogAction(ctx)],
     [ACTIONS.homeCatalogPick, homeCatalogAction(ctx)],
     [ACTIONS.homeCatalogBack, homeCatalogBackAction(ctx)],

@@ -9,6 +9,7 @@ import { hasRole } from "../../../domain/people.js";
 import {
   earliestEffectiveMonth,
   effectPreview,
+  parsePoints,
   readProposal,
   voteOnProposal,
 } from "../../../domain/proposals.js";
@@ -139,5 +140,65 @@ export function proposalDecideAction(ctx: SlackContext) {
         months: await effectiveMonths(ctx),
       });
     });
+  };
+}
+
+/** Enter in the decision form's points field: the same form, its preview computed for those points. */
+export function proposalPreviewAction(ctx: SlackContext) {
+  return async (args: ActionArgs): Promise<void> => {
+    await args.ack();
+    const user = args.body.user.id;
+    const view = (args.body as { view?: { id?: string; hash?: string; private_metadata?: string } }).view;
+    if (!view?.id) return;
+    let lang = quickLang(ctx, user, ctx.actors.peek(user));
+    try {
+      const actor = await ctx.actors.get(user);
+      lang = await resolveLang(ctx, user, actor);
+      const t = translator(lang);
+      if (!hasRole(actor, "ASSESSMENT_GROUP"))
+        throw new DomainError("auth.forbidden", { roles: "ASSESSMENT_GROUP" });
+      const meta = (() => {
+        try {
+          return JSON.parse(view.private_metadata ?? "{}") as { p?: unknown };
+        } catch {
+          return {};
+        }
+      })();
+      const id = typeof meta.p === "string" && ID.test(meta.p) ? meta.p : null;
+      if (!id) throw new DomainError("proposal.notFound");
+      const typed = actionValue(args).trim().slice(0, 20);
+      const p = await readProposal(ctx.db, id, today(ctx).slice(0, 7));
+      if (p.state !== "OPEN") throw new DomainError("proposal.closed", { state: p.state });
+      let points: number | null = null;
+      let error: string | undefined;
+      try {
+        points = parsePoints(typed);
+      } catch (e) {
+        error = errorText(ctx, lang, e, "action.preview");
+      }
+      const preview =
+        p.isNew || points === null
+          ? null
+          : await effectPreview(ctx.db, ctx.deps, { itemCode: p.item.code, points });
+      const cat = await ctx.db.category.findUnique({ where: { code: p.item.categoryCode } });
+      await args.client.views.update({
+        view_id: view.id,
+        ...(view.hash ? { hash: view.hash } : {}),
+        view: decideModal(t, lang, {
+          proposal: p,
+          categoryName: cat ? (lang === "en" ? cat.nameEn : cat.name) : p.item.categoryCode,
+          preview,
+          months: await effectiveMonths(ctx),
+          amend: { points: typed, ...(error ? { error } : {}) },
+        }),
+      });
+    } catch (error) {
+      await args.client.views
+        .update({
+          view_id: view.id,
+          view: messageModal(translator(lang), errorText(ctx, lang, error, "action.preview")),
+        })
+        .catch(() => {});
+    }
   };
 }
