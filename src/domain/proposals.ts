@@ -135,10 +135,12 @@ export async function readProposal(db: Db | Tx, id: string, month: string): Prom
   let item: ProposalItemView;
   let evidence: string[] = [];
   if (p.itemId) {
+    // an adopted proposal shows the points it replaced (in force the month before its version)
+    const asOf = p.state === "ADOPTED" && p.effectiveMonth ? shiftMonth(p.effectiveMonth, -1) : month;
     const w = await db.workItem.findUniqueOrThrow({
       where: { id: p.itemId },
       include: {
-        versions: { where: { effectiveMonth: { lte: month } }, orderBy: { effectiveMonth: "desc" }, take: 1 },
+        versions: { where: { effectiveMonth: { lte: asOf } }, orderBy: { effectiveMonth: "desc" }, take: 1 },
         evidence: { orderBy: { sortOrder: "asc" } },
       },
     });
