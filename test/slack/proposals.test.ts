@@ -397,6 +397,31 @@ describe("catalog and proposals in Slack", () => {
     await h.slack.waitForEphemeral(USERS.li, /SV020.*6\.00|6\.00.*SV020|E-tax|电子税务局辅导/);
   });
 
+  it("five votes at the same moment: the card ends on the full tally", async () => {
+    await h.slack.slashCommand({ user: USERS.anna, command: "/kpi", text: "propose fpdk 6 longer queues" });
+    const card = await h.slack.waitForMessage(REVIEW, /re-value SV002/);
+    const voters = [USERS.zhang, USERS.anna, USERS.li, USERS.chief];
+    await Promise.all([
+      ...voters.map((user) =>
+        h.slack.clickButton({ user, actionId: "proposal_agree", message: { channel: REVIEW, ts: card.ts } }),
+      ),
+      h.slack.clickButton({
+        user: USERS.zhang,
+        actionId: "proposal_agree",
+        message: { channel: REVIEW, ts: card.ts },
+      }),
+    ]);
+    await h.slack.waitFor(() => {
+      const m = h.slack.messages(REVIEW).find((x) => x.ts === card.ts);
+      return m && textOf(m).includes("Agree *4* · 👎 Disagree *0*") ? m : undefined;
+    });
+    await settle(h, 300);
+    const m = h.slack.messages(REVIEW).find((x) => x.ts === card.ts)!;
+    expect(textOf(m)).toContain("Agree *4* · 👎 Disagree *0*");
+    const p = await h.db.prisma.proposal.findFirstOrThrow({ where: { ts: card.ts } });
+    expect(await h.db.prisma.proposalVote.count({ where: { proposalId: p.id } })).toBe(4);
+  });
+
   it("the App Home has a catalog view by category", async () => {
     await h.slack.openHome(USERS.anna);
     await h.slack.waitFor(() => h.slack.home(USERS.anna));

@@ -67,18 +67,47 @@ export async function fileProposal(
   return { proposal: { ...proposal, channel: posted.channel ?? channel, ts: posted.ts ?? null }, channel };
 }
 
-/** Re-renders the card in place from the database (the source of truth: concurrent votes converge). */
-export async function refreshCard(
-  ctx: SlackContext,
-  client: WebClient,
-  proposalId: string,
-): Promise<ProposalView> {
+async function updateCard(ctx: SlackContext, client: WebClient, proposalId: string): Promise<ProposalView> {
   const p = await readProposal(ctx.db, proposalId, today(ctx).slice(0, 7));
   if (p.channel && p.ts) {
     const card = await renderCard(ctx, p);
     await client.chat.update({ channel: p.channel, ts: p.ts, text: card.text, blocks: card.blocks });
   }
   return p;
+}
+
+/** per proposal: the update running, and whether another must follow it */
+const cardUpdates = new Map<string, { running: Promise<ProposalView>; again: boolean }>();
+
+/**
+ * Re-renders the card in place from the database (the source of truth). Updates of one card run one at
+ * a time and coalesce: a vote while an update runs makes it run once more when done, reading the latest
+ * tally, so the card never ends on an older tally than the last vote's (within a process).
+ */
+export function refreshCard(ctx: SlackContext, client: WebClient, proposalId: string): Promise<ProposalView> {
+  const current = cardUpdates.get(proposalId);
+  if (current) {
+    current.again = true;
+    return current.running;
+  }
+  const entry: { running: Promise<ProposalView>; again: boolean } = {
+    running: Promise.resolve(null as never),
+    again: false,
+  };
+  entry.running = (async () => {
+    try {
+      let p = await updateCard(ctx, client, proposalId);
+      while (entry.again) {
+        entry.again = false;
+        p = await updateCard(ctx, client, proposalId);
+      }
+      return p;
+    } finally {
+      cardUpdates.delete(proposalId);
+    }
+  })();
+  cardUpdates.set(proposalId, entry);
+  return entry.running;
 }
 
 /** After a decision: the card updated, the decision announced in its thread and in the channel. */
