@@ -27,6 +27,7 @@ export const enCatalog = {
     homeCategoryNoWeights: "*{{name}}* ({{code}}) · {{count}} items · no weights in force",
     homeItem: "`{{code}}` {{name}} · {{points}}/{{unit}}{{docs}}",
     homeDocs: " · 📎 {{count}}",
+    homeProposals: " · 🗳 {{count}}",
     homePick: "Category",
     homeAll: "All categories",
     homeBack: "Back to my month",

@@ -27,6 +27,7 @@ export const zhCatalog: DeepString<typeof enCatalog> = {
     homeCategoryNoWeights: "*{{name}}*（{{code}}）· {{count}} 项 · 无生效权重",
     homeItem: "`{{code}}` {{name}} · {{points}}/{{unit}}{{docs}}",
     homeDocs: " · 📎 {{count}}",
+    homeProposals: " · 🗳 {{count}}",
     homePick: "工作大类",
     homeAll: "全部大类",
     homeBack: "返回本月概况",

@@ -142,7 +142,9 @@ export function catalogHomeView(
         name: esc(itemName(lang, e)),
         points: e.points === null ? "—" : amount(e.points),
         unit: unitName(t, e.unit),
-        docs: e.evidence.length ? t("catalog.homeDocs", { count: e.evidence.length }) : "",
+        docs:
+          (e.evidence.length ? t("catalog.homeDocs", { count: e.evidence.length }) : "") +
+          (e.openProposals ? t("catalog.homeProposals", { count: e.openProposals }) : ""),
       }),
     );
     const perBlock = 12;
