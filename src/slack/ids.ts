@@ -77,4 +77,5 @@ export const CALLBACKS = {
   adminCategory: "admin_category",
   adminSettings: "admin_settings",
   adminSync: "admin_sync",
+  adminDeputies: "admin_deputies",
 } as const;

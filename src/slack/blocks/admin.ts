@@ -15,6 +15,7 @@ import {
   type Choice,
   channelInput,
   checkboxesInput,
+  dateInput,
   multiSelectInput,
   selectInput,
   textInput,
@@ -64,6 +65,11 @@ export const ADMIN_BLOCKS = {
   rankingPrivacy: "rankingPrivacy",
   rankingTopN: "rankingTopN",
   members: "members",
+  principal: "principal",
+  deputy: "deputy",
+  from: "from",
+  to: "to",
+  revoke: "revoke",
   earlyReminderOn: "earlyReminder.enabled",
   earlyReminderDay: "earlyReminder.day",
   earlyReminderTime: "earlyReminder.time",
@@ -434,4 +440,46 @@ export function syncModal(
 function memberChoice(m: SlackMember): Choice {
   const name = m.realName ? `${m.realName} (@${m.name})` : `@${m.name}`;
   return { text: truncate(name, LIMITS.optionText), value: m.id };
+}
+
+export interface DeputyLine {
+  id: string;
+  principal: { slackUserId: string };
+  deputy: { slackUserId: string; name: string };
+  from: string;
+  to: string;
+  active: boolean;
+}
+
+/** Deputies: the current appointments (tick to revoke) and a new one (principal, deputy, dates). */
+export function deputiesModal(t: Translate, d: { deputies: DeputyLine[]; today: string }): ModalView {
+  const lines = d.deputies.map((x) =>
+    t("admin.deputyLine", {
+      deputy: x.deputy.slackUserId,
+      principal: x.principal.slackUserId,
+      from: x.from,
+      to: x.to,
+      active: x.active ? t("admin.deputyActive") : "",
+    }),
+  );
+  const blocks: KnownBlock[] = [
+    section(lines.length ? truncate(lines.join("\n"), 2900) : t("admin.deputyNone")),
+  ];
+  if (d.deputies.length)
+    blocks.push(
+      multiSelectInput(
+        ADMIN_BLOCKS.revoke,
+        t("admin.deputyRevoke"),
+        d.deputies.map((x) => ({ text: `${x.deputy.name} ${x.from}–${x.to}`, value: x.id })),
+        { optional: true },
+      ),
+    );
+  blocks.push(
+    context([t("admin.deputyNew")]),
+    userInput(ADMIN_BLOCKS.principal, t("admin.deputyPrincipal"), { optional: true }),
+    userInput(ADMIN_BLOCKS.deputy, t("admin.deputyPerson"), { optional: true }),
+    dateInput(ADMIN_BLOCKS.from, t("admin.deputyFrom"), { optional: true, initial: d.today }),
+    dateInput(ADMIN_BLOCKS.to, t("admin.deputyTo"), { optional: true }),
+  );
+  return modal(t, CALLBACKS.adminDeputies, t("admin.deputiesTitle"), blocks, {}, t("admin.submit"));
 }

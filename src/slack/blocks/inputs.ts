@@ -161,6 +161,14 @@ export function channelInput(
   );
 }
 
+export function dateInput(
+  blockId: string,
+  label: string,
+  o: Common & { initial?: string | null } = {},
+): KnownBlock {
+  return input(blockId, label, { type: "datepicker", ...(o.initial ? { initial_date: o.initial } : {}) }, o);
+}
+
 export type InputValue = string | string[] | null;
 
 type StateValue = {
@@ -172,6 +180,7 @@ type StateValue = {
   selected_users?: string[];
   selected_conversation?: string | null;
   selected_channel?: string | null;
+  selected_date?: string | null;
 };
 
 /** { blockId: value } of a view's state (the ACTIONS.field element of each block). */
@@ -188,6 +197,7 @@ export function readInputs(
     else if ("selected_user" in v) out[blockId] = v.selected_user ?? null;
     else if ("selected_conversation" in v) out[blockId] = v.selected_conversation ?? null;
     else if ("selected_channel" in v) out[blockId] = v.selected_channel ?? null;
+    else if ("selected_date" in v) out[blockId] = v.selected_date ?? null;
     else out[blockId] = typeof v.value === "string" ? v.value : null;
   }
   return out;
