@@ -39,6 +39,7 @@ import { audit } from "./audit.js";
 import { pinyinInitialsOf } from "./catalog.js";
 import { DomainError } from "./errors.js";
 import { isClosedMonth, lastClosedMonth, refusalsAudited } from "./guard.js";
+import { codeField, MAX_POINTS_HUNDREDTHS } from "./import/fields.js";
 import { loadMonthInput } from "./month-input.js";
 import { type Actor, requireRole } from "./people.js";
 
@@ -49,13 +50,11 @@ export interface ProposalDeps {
 
 export const UNITS = ["TXN", "TAXPAYER", "DOC", "VISIT", "CASE"] as const;
 export const REASON_MAX = 1000;
-const MAX_POINTS = 10_000_000; // hundredths: 100000 points per unit
+const MAX_POINTS = MAX_POINTS_HUNDREDTHS; // as the catalog import: 100000 points per unit
 
 export const NewItemSchema = z.object({
-  code: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{2,20}$/),
+  /** the catalog import's rule for codes (letters, digits, _ - ., upper-cased) */
+  code: z.string().trim().pipe(codeField),
   name: z.string().trim().min(1).max(100),
   nameEn: z.string().trim().min(1).max(200),
   categoryCode: z.string().min(1).max(40),
@@ -262,7 +261,7 @@ async function checkNewItem(tx: Tx, raw: unknown): Promise<NewItem> {
       field: String(parsed.error.issues[0]?.path[0] ?? "item"),
     });
   }
-  const n = { ...parsed.data, code: parsed.data.code.toUpperCase() };
+  const n = parsed.data;
   if (await tx.workItem.findUnique({ where: { code: n.code } }))
     throw new DomainError("proposal.codeTaken", { code: n.code });
   if (!(await tx.category.findUnique({ where: { code: n.categoryCode } })))
