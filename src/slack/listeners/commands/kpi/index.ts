@@ -9,12 +9,14 @@ import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
 import { catalogSubcommands } from "./catalog.js";
+import { jobsSubcommands } from "./jobs.js";
 import { langSubcommands } from "./lang.js";
 import type { CommandArgs, KpiTable } from "./types.js";
 
 const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
   ...catalogSubcommands,
+  ...jobsSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
