@@ -21,6 +21,14 @@ import {
   proposalPreviewAction,
   proposalVoteAction,
 } from "./proposal.js";
+import { reviewApproveAction } from "./review-approve.js";
+import { reviewApproveAllAction } from "./review-approve-all.js";
+import {
+  reviewAdjustAction,
+  reviewDetailsAction,
+  reviewReopenAction,
+  reviewReturnAction,
+} from "./review-buttons.js";
 import { submitSheetAction } from "./submit-sheet.js";
 import { undoEntryAction } from "./undo-entry.js";
 
@@ -53,6 +61,14 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.adminPickPerson, adminPickAction(ctx, "people")],
     [ACTIONS.adminPickSection, adminPickAction(ctx, "sections")],
     [ACTIONS.adminPickCategory, adminPickAction(ctx, "categories")],
+    [ACTIONS.reviewApprove, reviewApproveAction(ctx)],
+    [ACTIONS.reviewReturn, reviewReturnAction(ctx)],
+    [ACTIONS.reviewAdjust, reviewAdjustAction(ctx)],
+    [ACTIONS.reviewDetails, reviewDetailsAction(ctx)],
+    [prefixed(ACTIONS.reviewDetailsPage), reviewDetailsAction(ctx)],
+    [prefixed(ACTIONS.reviewAdjustPage), reviewAdjustAction(ctx)],
+    [ACTIONS.reviewApproveAll, reviewApproveAllAction(ctx)],
+    [ACTIONS.reviewReopen, reviewReopenAction(ctx)],
   ];
   app.action(
     { type: "block_actions" },

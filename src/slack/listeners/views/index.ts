@@ -7,6 +7,9 @@ import { confirmModalSubmission } from "./confirm-modal.js";
 import { editModalSubmission } from "./edit-modal.js";
 import { logModalSubmission, type ViewArgs } from "./log-modal.js";
 import { decideSubmission, proposeSubmission } from "./proposal.js";
+import { reviewAdjustSubmission } from "./review-adjust.js";
+import { reviewReopenSubmission } from "./review-reopen.js";
+import { reviewReturnSubmission } from "./review-return.js";
 
 export function registerViews(app: App, ctx: SlackContext): void {
   const routes: Route<ViewArgs>[] = [
@@ -20,6 +23,9 @@ export function registerViews(app: App, ctx: SlackContext): void {
     [CALLBACKS.adminCategory, adminSubmission(ctx, "categories")],
     [CALLBACKS.adminSettings, adminSubmission(ctx, "settings")],
     [CALLBACKS.adminSync, adminSubmission(ctx, "sync")],
+    [CALLBACKS.reviewReturnModal, reviewReturnSubmission(ctx)],
+    [CALLBACKS.reviewAdjustModal, reviewAdjustSubmission(ctx)],
+    [CALLBACKS.reviewReopenModal, reviewReopenSubmission(ctx)],
   ];
   app.view(
     { type: "view_submission" },
