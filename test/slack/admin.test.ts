@@ -57,6 +57,7 @@ describe("administration in Slack", () => {
         reminderTime: "9 am",
         rankingTopN: "0",
         "earlyReminder.day": "40",
+        "escalation.time": "25:00",
       },
     });
     expect(bad.responseAction).toBe("errors");
@@ -66,6 +67,7 @@ describe("administration in Slack", () => {
       reminderTime: expect.stringMatching(/HH:MM/),
       rankingTopN: expect.stringMatching(/1 to 100/),
       "earlyReminder.day": expect.stringMatching(/1 to 28/),
+      "escalation.time": expect.stringMatching(/HH:MM/),
     });
     expect(await h.db.prisma.setting.count()).toBe(0);
     const ok = await h.slack.submitView({
@@ -77,6 +79,7 @@ describe("administration in Slack", () => {
         reminderTime: "09:00",
         "earlyReminder.enabled": ["on"],
         "earlyReminder.day": "3",
+        "escalation.time": "10:30",
         language: "en",
         holidayRule: "next-working-day",
         rankingPrivacy: "top",
@@ -98,6 +101,7 @@ describe("administration in Slack", () => {
     expect(rows.map((r) => r.entityId).sort()).toEqual(
       [
         "earlyReminder",
+        "escalation",
         "holidayRule",
         "language",
         "rankingPrivacy",
@@ -316,6 +320,46 @@ describe("administration in Slack", () => {
     expect((await h.db.prisma.person.findUniqueOrThrow({ where: { id: h.fx.people.prefers! } })).active).toBe(
       false,
     );
+  });
+
+  it("deputies: set and revoke in the panel; missing fields and a self-deputy are shown on their fields", async () => {
+    await openPanel("deputies", /No deputy reviewer is set/);
+    const missing = await h.slack.submitView({ user: ADMIN, values: { principal: USERS.chief } });
+    expect(missing.responseAction).toBe("errors");
+    expect(Object.keys(missing.errors ?? {}).sort()).toEqual(["deputy", "to"]);
+    const self = await h.slack.submitView({
+      user: ADMIN,
+      values: { principal: USERS.chief, deputy: USERS.chief, from: "2026-11-20", to: "2026-11-30" },
+    });
+    expect(self.errors?.deputy).toMatch(/own deputy/);
+    const ok = await h.slack.submitView({
+      user: ADMIN,
+      values: { principal: USERS.chief, deputy: USERS.anna, from: "2026-11-20", to: "2026-11-30" },
+    });
+    expect(ok.errors).toBeUndefined();
+    const row = await h.db.prisma.deputy.findFirstOrThrow({ where: { principalId: h.fx.people.chief! } });
+    expect(row).toMatchObject({
+      deputyId: h.fx.people.anna,
+      startDate: "2026-11-20",
+      endDate: "2026-11-30",
+      revokedAt: null,
+    });
+    await h.slack.waitForMessage(ADMIN, /Deputies: 1 set, 0 revoked/);
+    const again = await openPanel("deputies", /reviews for/);
+    expect(renderView(again.view)).toContain(
+      `<@${USERS.anna}> reviews for <@${USERS.chief}>: 2026-11-20 – 2026-11-30 (today)`,
+    );
+    const revoke = await h.slack.submitView({
+      user: ADMIN,
+      values: { revoke: [row.id], principal: "", deputy: "", to: "" },
+    });
+    expect(revoke.errors).toBeUndefined();
+    expect((await h.db.prisma.deputy.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).not.toBeNull();
+    expect(
+      await h.db.prisma.auditLog.count({
+        where: { actor: ADMIN, action: { in: ["deputy.set", "deputy.revoke"] }, outcome: "OK" },
+      }),
+    ).toBe(2);
   });
 
   it("forged admin submissions and picker clicks from a non-admin are refused and audited", async () => {

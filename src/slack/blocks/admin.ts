@@ -75,6 +75,9 @@ export const ADMIN_BLOCKS = {
   earlyReminderTime: "earlyReminder.time",
   dailyNudgeOn: "dailyNudge.enabled",
   dailyNudgeTime: "dailyNudge.time",
+  remindersEnabled: "remindersEnabled",
+  escalationOn: "escalation.enabled",
+  escalationTime: "escalation.time",
 } as const;
 
 export const ROLE_KEYS: Role[] = ["STAFF", "SECTION_CHIEF", "ASSESSMENT_GROUP", "BRANCH_CHIEF", "ADMIN"];
@@ -99,7 +102,7 @@ function modal(
   };
 }
 
-export function adminMenu(t: Translate, opts: { deputies?: boolean } = {}): Message {
+export function adminMenu(t: Translate): Message {
   const text = t("admin.menu");
   return {
     text,
@@ -112,9 +115,7 @@ export function adminMenu(t: Translate, opts: { deputies?: boolean } = {}): Mess
           button(t("admin.categories"), `${ACTIONS.adminOpen}:categories`, "categories"),
           button(t("admin.settings"), `${ACTIONS.adminOpen}:settings`, "settings"),
           button(t("admin.sync"), `${ACTIONS.adminOpen}:sync`, "sync"),
-          ...(opts.deputies
-            ? [button(t("admin.deputies"), `${ACTIONS.adminOpen}:deputies`, "deputies")]
-            : []),
+          button(t("admin.deputies"), `${ACTIONS.adminOpen}:deputies`, "deputies"),
         ],
         "admin_menu",
       ),
@@ -359,6 +360,12 @@ export function settingsModal(t: Translate, s: Settings, extra: KnownBlock[] = [
       ],
       { initial: s.holidayRule },
     ),
+    checkboxesInput(
+      ADMIN_BLOCKS.remindersEnabled,
+      t("admin.remindersEnabled"),
+      [{ text: t("admin.enabled"), value: "on" }],
+      { initial: s.remindersEnabled ? ["on"] : [] },
+    ),
     textInput(ADMIN_BLOCKS.reminderTime, t("admin.reminderTime"), { initial: s.reminderTime, max: 5 }),
     checkboxesInput(
       ADMIN_BLOCKS.earlyReminderOn,
@@ -385,6 +392,15 @@ export function settingsModal(t: Translate, s: Settings, extra: KnownBlock[] = [
       },
     ),
     textInput(ADMIN_BLOCKS.dailyNudgeTime, t("admin.dailyNudgeTime"), { initial: s.dailyNudge.time, max: 5 }),
+    checkboxesInput(
+      ADMIN_BLOCKS.escalationOn,
+      t("admin.escalation"),
+      [{ text: t("admin.enabled"), value: "on" }],
+      {
+        initial: s.escalation.enabled ? ["on"] : [],
+      },
+    ),
+    textInput(ADMIN_BLOCKS.escalationTime, t("admin.escalationTime"), { initial: s.escalation.time, max: 5 }),
     selectInput(
       ADMIN_BLOCKS.rankingPrivacy,
       t("admin.rankingPrivacy"),

@@ -12,6 +12,7 @@ import {
   listCategories,
   setCategoryWeights,
 } from "../../domain/catalog-admin.js";
+import { listDeputies, revokeDeputy, setDeputy } from "../../domain/deputies.js";
 import { DomainError, isDomainError } from "../../domain/errors.js";
 import { lastClosedMonth } from "../../domain/guard.js";
 import {
@@ -33,6 +34,7 @@ import {
   ADMIN_BLOCKS,
   adminMenu,
   categoryModal,
+  deputiesModal,
   NONE,
   personModal,
   ROLE_KEYS,
@@ -46,7 +48,7 @@ import { loadingModal, messageModal } from "../blocks/modal.js";
 import { errorText, type SlackContext, today } from "../context.js";
 import type { Actor } from "../domain.js";
 
-export const ADMIN_PANELS = ["people", "sections", "categories", "settings", "sync"] as const;
+export const ADMIN_PANELS = ["people", "sections", "categories", "settings", "sync", "deputies"] as const;
 export type AdminPanel = (typeof ADMIN_PANELS)[number];
 
 /** Refuses (and audits) anyone without the Admin role. */
@@ -129,6 +131,8 @@ export async function panelView(
       const { problems: _p, ...s } = await readSettings(ctx.db);
       return settingsModal(t, s);
     }
+    case "deputies":
+      return deputiesModal(t, { deputies: await listDeputies(ctx.db, ctx.deps, actor), today: today(ctx) });
     case "sync": {
       const members = await fetchMembers(client);
       const report = await syncPeople(ctx.db, actor, members);
@@ -195,6 +199,19 @@ export function blockFor(panel: AdminPanel, e: DomainError): string[] {
       return [ADMIN_BLOCKS.section];
     case "admin.nothingPicked":
       return [ADMIN_BLOCKS.members];
+    case "deputy.badDate":
+    case "deputy.badRange":
+    case "deputy.past":
+      return [ADMIN_BLOCKS.to];
+    case "deputy.self":
+    case "deputy.unknownPerson":
+      return [ADMIN_BLOCKS.deputy];
+    case "deputy.notReviewer":
+      return [ADMIN_BLOCKS.principal];
+    case "deputy.notFound":
+      return [ADMIN_BLOCKS.revoke];
+    case "admin.deputyMissing":
+      return (p.blocks as string[] | undefined) ?? [ADMIN_BLOCKS.deputy];
     default:
       return [];
   }
@@ -204,6 +221,7 @@ const SETTING_HINT: Record<string, MessageKey> = {
   "earlyReminder.day": "errors.admin.setting.day",
   "earlyReminder.time": "errors.admin.setting.time",
   "dailyNudge.time": "errors.admin.setting.time",
+  "escalation.time": "errors.admin.setting.time",
   timeZone: "errors.admin.setting.timeZone",
   submitDeadlineDay: "errors.admin.setting.day",
   reviewDeadlineDay: "errors.admin.setting.day",
@@ -340,10 +358,43 @@ export async function submitAdminForm(
           enabled: list(v[ADMIN_BLOCKS.dailyNudgeOn]).includes("on"),
           time: str(v[ADMIN_BLOCKS.dailyNudgeTime]),
         },
+        remindersEnabled: list(v[ADMIN_BLOCKS.remindersEnabled]).includes("on"),
+        escalation: {
+          enabled: list(v[ADMIN_BLOCKS.escalationOn]).includes("on"),
+          time: str(v[ADMIN_BLOCKS.escalationTime]),
+        },
       };
       await updateSettings(ctx.db, actor, patch);
       ctx.settings.invalidate();
       return t("admin.saved");
+    }
+    case "deputies": {
+      const fields = {
+        [ADMIN_BLOCKS.principal]: str(v[ADMIN_BLOCKS.principal]),
+        [ADMIN_BLOCKS.deputy]: str(v[ADMIN_BLOCKS.deputy]),
+        [ADMIN_BLOCKS.from]: str(v[ADMIN_BLOCKS.from]),
+        [ADMIN_BLOCKS.to]: str(v[ADMIN_BLOCKS.to]),
+      };
+      const given = Object.values(fields).some(Boolean) && (fields.principal || fields.deputy || fields.to);
+      const revoke = list(v[ADMIN_BLOCKS.revoke]);
+      let set = 0;
+      if (given) {
+        const missing = Object.entries(fields)
+          .filter(([, x]) => !x)
+          .map(([k]) => k);
+        if (missing.length) throw new DomainError("admin.deputyMissing", { blocks: missing });
+        await setDeputy(ctx.db, ctx.deps, actor, {
+          principal: fields.principal!,
+          deputy: fields.deputy!,
+          from: fields.from!,
+          to: fields.to!,
+        });
+        set = 1;
+      }
+      for (const id of revoke) await revokeDeputy(ctx.db, ctx.deps, actor, id);
+      if (!set && !revoke.length)
+        throw new DomainError("admin.deputyMissing", { blocks: [ADMIN_BLOCKS.deputy] });
+      return t("admin.deputiesSaved", { set, revoked: revoke.length });
     }
     case "sync": {
       const picked = list(v[ADMIN_BLOCKS.members]);

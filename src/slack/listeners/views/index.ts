@@ -23,6 +23,7 @@ export function registerViews(app: App, ctx: SlackContext): void {
     [CALLBACKS.adminCategory, adminSubmission(ctx, "categories")],
     [CALLBACKS.adminSettings, adminSubmission(ctx, "settings")],
     [CALLBACKS.adminSync, adminSubmission(ctx, "sync")],
+    [CALLBACKS.adminDeputies, adminSubmission(ctx, "deputies")],
     [CALLBACKS.reviewReturnModal, reviewReturnSubmission(ctx)],
     [CALLBACKS.reviewAdjustModal, reviewAdjustSubmission(ctx)],
     [CALLBACKS.reviewReopenModal, reviewReopenSubmission(ctx)],
