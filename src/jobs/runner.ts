@@ -14,13 +14,14 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
+import { loadCalendar } from "../domain/calendar.js";
 import { withCalendar } from "../domain/deadlines.js";
 import { readSettings, type Settings } from "../domain/settings.js";
 import type { JobRun } from "../generated/prisma/client.js";
 import { type Lang, normalizeLang, translator } from "../i18n/index.js";
 import { reminderMessage } from "../slack/blocks/reminders.js";
 import type { Logger } from "../slack/logger.js";
-import type { Clock } from "../util/time.js";
+import { type Clock, todayIn } from "../util/time.js";
 import {
   claimRun,
   claimSend,
@@ -35,6 +36,7 @@ import {
 import { FanoutQueue, RateLimited, Transient } from "./queue.js";
 import { asRecipient, type Recipient, recipientsFor, summaryRecipients } from "./recipients.js";
 import type { JobName } from "./schedule.js";
+import { holidayGaps } from "./status.js";
 
 export interface JobDeps {
   db: Db;
@@ -467,6 +469,10 @@ export async function runJob(
     // 3. the admins' summary (once per attempt that sent or failed something)
     if (report.sent > 0 || report.failed.length > 0 || report.unconfirmed.length > 0) {
       const admins = await summaryRecipients(db);
+      const missingHolidayYears = holidayGaps(
+        await loadCalendar(db),
+        todayIn(settings.timeZone, deps.clock()),
+      );
       const summaryJob = `${job}:summary#${run.attempts}`;
       await Promise.all(
         admins.map((a) => {
@@ -478,6 +484,7 @@ export async function runJob(
             already: report.already,
             failed: report.failed.map((f) => ({ name: f.name, error: f.error })),
             unconfirmed: report.unconfirmed.map((u) => u.name),
+            missingHolidayYears,
           });
           return queue.push(a.slackUserId, deliver(summaryJob, r)).then((s) => {
             if (!s.ok && s.error instanceof LeaseLost) loseLease();
