@@ -373,6 +373,18 @@ export class Workspace {
     if (message.blocks) out.blocks = message.blocks;
     if (message.attachments) out.attachments = message.attachments;
     if (message.threadTs) out.thread_ts = message.threadTs;
+    // a thread's parent carries the thread's summary, as Slack's conversations.history shows it
+    const replies = (this.messagesByChannel.get(message.channel) ?? []).filter(
+      (m) => !m.deleted && m.threadTs === message.ts && m.ts !== message.ts,
+    );
+    if (replies.length) {
+      const users = [...new Set(replies.map((m) => m.user))];
+      out.thread_ts = message.ts;
+      out.reply_count = replies.length;
+      out.reply_users = users.slice(0, 5);
+      out.reply_users_count = users.length;
+      out.latest_reply = replies[replies.length - 1]!.ts;
+    }
     if (message.metadata) out.metadata = message.metadata;
     if (message.editedAt !== undefined) {
       out.edited = { user: message.user, ts: `${Math.floor(message.editedAt / 1000)}.000000` };

@@ -32,6 +32,24 @@ export const ACTIONS = {
   links: "links_input",
   files: "files_input",
   checklist: "checklist_input",
+  /** catalog and proposals (issue 8): value = item id / proposal id */
+  itemPropose: "item_propose",
+  proposalAgree: "proposal_agree",
+  proposalDisagree: "proposal_disagree",
+  proposalDecide: "proposal_decide",
+  /** the decision form's points field (Enter): the effect preview recomputed for those points */
+  proposalPreview: "proposal_preview",
+  /** App Home catalog view: open it (value: category code or "all"), pick a category, go back */
+  homeCatalog: "home_catalog",
+  homeCatalogPick: "home_catalog_pick",
+  homeCatalogBack: "home_catalog_back",
+  /** `/kpi admin` menu (value: panel) and the admin modals' pickers (dispatch_action) */
+  adminOpen: "admin_open",
+  adminPickPerson: "admin_pick_person",
+  adminPickSection: "admin_pick_section",
+  adminPickCategory: "admin_pick_category",
+  /** the single input element of every admin/proposal form block (block ids tell them apart) */
+  field: "field",
   /** review card and overview buttons (value: ReviewRef) */
   reviewApprove: "review_approve",
   reviewReturn: "review_return",
@@ -72,6 +90,14 @@ export const CALLBACKS = {
   confirmModal: "log_confirm_modal",
   loadingModal: "loading_modal",
   messageModal: "message_modal",
+  proposeModal: "proposal_new",
+  decideModal: "proposal_decide",
+  adminPerson: "admin_person",
+  adminSection: "admin_section",
+  adminCategory: "admin_category",
+  adminSettings: "admin_settings",
+  adminSync: "admin_sync",
+  adminDeputies: "admin_deputies",
   reviewReturnModal: "review_return_modal",
   reviewAdjustModal: "review_adjust_modal",
   reviewDetailsModal: "review_details_modal",

@@ -11,6 +11,6 @@ export function helpMessage(t: Translate, submitDeadlineDay: number): Message {
 export function kpiHelpMessage(t: Translate): Message {
   return {
     text: stripMarkup(t("kpi.help")),
-    blocks: [section(t("kpi.help")), section(t("review.help"))],
+    blocks: [section(t("kpi.help")), section(t("review.help")), section(t("catalog.help"))],
   };
 }

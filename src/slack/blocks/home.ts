@@ -80,6 +80,7 @@ export function homeView(t: Translate, d: HomeData): HomeView {
         button(t("home.logWork"), ACTIONS.homeLog, "log", "primary"),
         button(t("home.myLines"), ACTIONS.homeList, d.month),
         button(t("home.submit"), ACTIONS.homeSubmit, d.submitMonth),
+        button(t("catalog.homeButton"), ACTIONS.homeCatalog, "all"),
       ],
       "home_actions",
     ),

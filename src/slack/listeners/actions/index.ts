@@ -2,11 +2,13 @@ import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { ACTIONS, ASSESS_ACTIONS } from "../../ids.js";
 import { type Route, router } from "../route.js";
+import { adminOpenAction, adminPickAction } from "./admin.js";
 import { awardWithdrawAction } from "./award-withdraw.js";
 import { cancelLogAction } from "./cancel-log.js";
 import { confirmLogAction } from "./confirm-log.js";
 import { deleteLineAction } from "./delete-line.js";
 import type { ActionArgs } from "./handler.js";
+import { homeCatalogAction, homeCatalogBackAction } from "./home-catalog.js";
 import { homeListAction } from "./home-list.js";
 import { homeLogAction } from "./home-log.js";
 import { homeSubmitAction } from "./home-submit.js";
@@ -15,6 +17,12 @@ import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
 import { pricingOpenAction } from "./pricing-open.js";
+import {
+  itemProposeAction,
+  proposalDecideAction,
+  proposalPreviewAction,
+  proposalVoteAction,
+} from "./proposal.js";
 import { qualityPreviewAction } from "./quality-preview.js";
 import { qualityRemoveAction } from "./quality-remove.js";
 import { qualityVetoAction } from "./quality-veto.js";
@@ -52,6 +60,18 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ASSESS_ACTIONS.qualityRules, qualityPreviewAction(ctx)],
     [ASSESS_ACTIONS.qualityValue, qualityPreviewAction(ctx)],
     [ASSESS_ACTIONS.awardWithdraw, awardWithdrawAction(ctx)],
+    [ACTIONS.itemPropose, itemProposeAction(ctx)],
+    [ACTIONS.proposalAgree, proposalVoteAction(ctx, "AGREE")],
+    [ACTIONS.proposalDisagree, proposalVoteAction(ctx, "DISAGREE")],
+    [ACTIONS.proposalDecide, proposalDecideAction(ctx)],
+    [ACTIONS.proposalPreview, proposalPreviewAction(ctx)],
+    [ACTIONS.homeCatalog, homeCatalogAction(ctx)],
+    [ACTIONS.homeCatalogPick, homeCatalogAction(ctx)],
+    [ACTIONS.homeCatalogBack, homeCatalogBackAction(ctx)],
+    [prefixed(ACTIONS.adminOpen), adminOpenAction(ctx)],
+    [ACTIONS.adminPickPerson, adminPickAction(ctx, "people")],
+    [ACTIONS.adminPickSection, adminPickAction(ctx, "sections")],
+    [ACTIONS.adminPickCategory, adminPickAction(ctx, "categories")],
     [ACTIONS.reviewApprove, reviewApproveAction(ctx)],
     [ACTIONS.reviewReturn, reviewReturnAction(ctx)],
     [ACTIONS.reviewAdjust, reviewAdjustAction(ctx)],

@@ -2,11 +2,13 @@ import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
 import { ASSESS_CALLBACKS, CALLBACKS } from "../../ids.js";
 import { type Route, router } from "../route.js";
+import { adminSubmission } from "./admin.js";
 import { awardModalSubmission } from "./award-modal.js";
 import { confirmModalSubmission } from "./confirm-modal.js";
 import { editModalSubmission } from "./edit-modal.js";
 import { logModalSubmission, type ViewArgs } from "./log-modal.js";
 import { pricingModalSubmission } from "./pricing-modal.js";
+import { decideSubmission, proposeSubmission } from "./proposal.js";
 import { qualityModalSubmission } from "./quality-modal.js";
 import { reviewAdjustSubmission } from "./review-adjust.js";
 import { reviewReopenSubmission } from "./review-reopen.js";
@@ -22,6 +24,14 @@ export function registerViews(app: App, ctx: SlackContext): void {
     [ASSESS_CALLBACKS.qualityModal, qualityModalSubmission(ctx)],
     [ASSESS_CALLBACKS.vetoModal, vetoModalSubmission(ctx)],
     [ASSESS_CALLBACKS.awardModal, awardModalSubmission(ctx)],
+    [CALLBACKS.proposeModal, proposeSubmission(ctx)],
+    [CALLBACKS.decideModal, decideSubmission(ctx)],
+    [CALLBACKS.adminPerson, adminSubmission(ctx, "people")],
+    [CALLBACKS.adminSection, adminSubmission(ctx, "sections")],
+    [CALLBACKS.adminCategory, adminSubmission(ctx, "categories")],
+    [CALLBACKS.adminSettings, adminSubmission(ctx, "settings")],
+    [CALLBACKS.adminSync, adminSubmission(ctx, "sync")],
+    [CALLBACKS.adminDeputies, adminSubmission(ctx, "deputies")],
     [CALLBACKS.reviewReturnModal, reviewReturnSubmission(ctx)],
     [CALLBACKS.reviewAdjustModal, reviewAdjustSubmission(ctx)],
     [CALLBACKS.reviewReopenModal, reviewReopenSubmission(ctx)],

@@ -9,6 +9,7 @@ import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
 import { assessmentSubcommands } from "./assessment.js";
+import { catalogSubcommands } from "./catalog.js";
 import { deputySubcommands } from "./deputy.js";
 import { exportSubcommands } from "./export.js";
 import { jobsSubcommands } from "./jobs.js";
@@ -23,6 +24,7 @@ const SUBCOMMANDS: KpiTable = {
   ...reviewSubcommands,
   ...deputySubcommands,
   ...jobsSubcommands,
+  ...catalogSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
