@@ -6,7 +6,7 @@
  *   else Person.categoryCode. (Staff without a category, or whose category has no weights in force, cannot
  *   be scored: they are left out and reported as blockers.)
  * - raw: approved lines = ACTIVE entries of the month in sheets APPROVED or LOCKED, aggregated in SQL
- *   (one LineInput per person × item × points per unit, count = Σ count), so memory stays bounded however
+ *   (one LineInput per person × item × point version, count = Σ count), so memory stays bounded however
  *   many lines the month has; plus temporary tasks of those sheets (priced: their points; awaiting pricing:
  *   null, which counts 0).
  * - quality: the month's QualityAdjustments not revoked; discretionary: Σ DiscretionaryAwards not revoked.
@@ -97,6 +97,22 @@ interface LineRow {
   pointsPerUnit: number;
   count: bigint;
   lines: bigint;
+  effectiveMonth: string;
+}
+
+/**
+ * The ref of an aggregated line: item code, the month its point version took effect, and how many sheet
+ * lines it sums ("SV001@2000-01×3"). `/kpi why` reads it back with parseLineRef.
+ */
+export function lineRef(itemCode: string, effectiveMonth: string, lines: number): string {
+  return `${itemCode}@${effectiveMonth}×${lines}`;
+}
+
+export function parseLineRef(
+  ref: string | null,
+): { itemCode: string; effectiveMonth: string; lines: number } | null {
+  const m = ref ? /^(.+)@(\d{4}-\d{2})×(\d+)$/.exec(ref) : null;
+  return m ? { itemCode: m[1]!, effectiveMonth: m[2]!, lines: Number(m[3]) } : null;
 }
 
 export async function loadMonthInput(db: Db | Tx | Database, month: string): Promise<LoadedMonth> {
@@ -183,19 +199,22 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
 
   const [lineRows, incompleteRows, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
     p.$queryRaw<LineRow[]>`
-      SELECT g."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines
+      SELECT g."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines,
+             v."effectiveMonth"
       FROM (
-        SELECT e."personId", e."itemId", e."pointsPerUnit", SUM(e.count)::bigint AS count, COUNT(*)::bigint AS lines
+        SELECT e."personId", e."itemId", e."pointVersionId", e."pointsPerUnit", SUM(e.count)::bigint AS count,
+               COUNT(*)::bigint AS lines
         FROM "Entry" e
         JOIN "Sheet" s ON s.id = e."sheetId"
         WHERE e.month = ${month} AND e.status = 'ACTIVE' AND s.state IN ('APPROVED', 'LOCKED')
           AND (e.source = 'IMPORT' OR NOT EXISTS (
             SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
               SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
-        GROUP BY e."personId", e."itemId", e."pointsPerUnit"
+        GROUP BY e."personId", e."itemId", e."pointVersionId", e."pointsPerUnit"
       ) g
       JOIN "WorkItem" i ON i.id = g."itemId"
-      ORDER BY g."personId", i.code, g."pointsPerUnit"`,
+      JOIN "ItemPointVersion" v ON v.id = g."pointVersionId"
+      ORDER BY g."personId", i.code, v."effectiveMonth", g."pointsPerUnit"`,
     p.$queryRaw<{ personId: string; itemCode: string; itemName: string; lines: bigint; points: bigint }[]>`
       SELECT e."personId", i.code AS "itemCode", i.name AS "itemName", COUNT(*)::bigint AS lines,
              SUM(e.count::bigint * e."pointsPerUnit")::bigint AS points
@@ -257,7 +276,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       count,
       itemCode: r.itemCode,
       label: r.itemName,
-      ref: `${r.itemCode}@${r.pointsPerUnit}×${r.lines}`,
+      ref: lineRef(r.itemCode, r.effectiveMonth, Number(r.lines)),
     };
     pi.lines.push(line);
   }
