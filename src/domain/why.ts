@@ -70,7 +70,8 @@ export function replaySteps(steps: StoredStep[]): Replay {
     switch (s.kind) {
       case "line": {
         const pts = BigInt(Number(s.count)) * big(s.pointsPerUnit);
-        if (pts !== big(s.points)) return bad(`line ${s.index}: ${s.count} × ${s.pointsPerUnit} ≠ ${s.points}`);
+        if (pts !== big(s.points))
+          return bad(`line ${s.index}: ${s.count} × ${s.pointsPerUnit} ≠ ${s.points}`);
         linesRaw += pts;
         break;
       }
@@ -171,7 +172,9 @@ export async function explainResult(
     let final: bigint;
     let categoryCode: string;
     if (published) {
-      const r = await db.monthResult.findUnique({ where: { month_personId: { month, personId: person.id } } });
+      const r = await db.monthResult.findUnique({
+        where: { month_personId: { month, personId: person.id } },
+      });
       if (!r) throw new DomainError("why.notAssessed", { name: person.name, month });
       steps = r.steps as StoredStep[];
       final = r.final;
@@ -191,7 +194,10 @@ export async function explainResult(
     const holderIds = steps
       .filter((s) => s.kind === "groupMax")
       .flatMap((s) => (Array.isArray(s.maxHolders) ? (s.maxHolders as string[]) : []));
-    const holders = await db.person.findMany({ where: { id: { in: holderIds } }, select: { id: true, name: true } });
+    const holders = await db.person.findMany({
+      where: { id: { in: holderIds } },
+      select: { id: true, name: true },
+    });
     const codes = steps
       .filter((s) => s.kind === "line")
       .map((s) => parseLineRef((s.ref as string | null) ?? null)?.itemCode ?? (s.itemCode as string | null))
@@ -203,7 +209,12 @@ export async function explainResult(
     return {
       month,
       status: published ? "published" : "preview",
-      person: { personId: person.id, slackUserId: person.slackUserId, name: person.name, nameEn: person.nameEn },
+      person: {
+        personId: person.id,
+        slackUserId: person.slackUserId,
+        name: person.name,
+        nameEn: person.nameEn,
+      },
       categoryCode,
       sectionCode: person.section?.code ?? null,
       steps,

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
+import { toJson } from "../../src/domain/audit.js";
 import { previewClose, publishMonth, rationalTo6, resultRow } from "../../src/domain/close.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { loadMonthInput } from "../../src/domain/month-input.js";
@@ -62,10 +63,13 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     // 11 staff without a sheet and without a quality review
     expect(p.blockers.filter((b) => b.kind === "sheetNotApproved")).toHaveLength(11);
     expect(p.blockers.filter((b) => b.kind === "noQualityReview")).toHaveLength(11);
-    expect(p.blockers.find((b) => b.name === "张伟")).toMatchObject({ kind: "sheetNotApproved", detail: "NONE" });
-    expect(await refusal(publishMonth(db.prisma, deps, group, "2026-09", { expectedHash: p.inputsHash }))).toBe(
-      "close.blocked",
-    );
+    expect(p.blockers.find((b) => b.name === "张伟")).toMatchObject({
+      kind: "sheetNotApproved",
+      detail: "NONE",
+    });
+    expect(
+      await refusal(publishMonth(db.prisma, deps, group, "2026-09", { expectedHash: p.inputsHash })),
+    ).toBe("close.blocked");
     const out = await publishMonth(db.prisma, deps, group, "2026-09", {
       expectedHash: p.inputsHash,
       exceptionReason: "system migration month: no sheets were kept",
@@ -74,7 +78,9 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     expect(out.exceptions?.items).toHaveLength(22);
     const close = await db.prisma.monthClose.findUniqueOrThrow({ where: { month: "2026-09" } });
     expect(close.state).toBe("PUBLISHED");
-    const record = close.exceptions as { exceptions: { reason: string; by: string; items: { name: string }[] } };
+    const record = close.exceptions as {
+      exceptions: { reason: string; by: string; items: { name: string }[] };
+    };
     expect(record.exceptions.reason).toBe("system migration month: no sheets were kept");
     expect(record.exceptions.by).toBe("U0DEMO02");
     expect(record.exceptions.items.map((i) => i.name)).toContain("张伟");
@@ -95,10 +101,20 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     // 2026-09 had no lines: everyone got 0 × weights + 100 quality × weight
     const wang = p.table.rows.find((r) => r.name === "王芳")!;
     expect(wang.previous).toMatchObject({ month: "2026-09", final: "40.00", delta: "+63.00" });
-    expect(wang).toMatchObject({ qualityWeighted: "38.00", quantityWeighted: "60.00", discretionary: "5.00" });
+    expect(wang).toMatchObject({
+      qualityWeighted: "38.00",
+      quantityWeighted: "60.00",
+      discretionary: "5.00",
+    });
     expect(p.table.totals).toMatchObject({ staff: 11, spread: "73.00", top: "103.00", bottom: "30.00" });
     expect(p.table.pool).toEqual({ size: "110.00", spent: "17.00", left: "93.00" });
-    expect(p.table.categories.map((c) => c.code)).toEqual(["SERVICE", "MONITOR", "GUIDANCE", "ASSESS", "INSPECT"]);
+    expect(p.table.categories.map((c) => c.code)).toEqual([
+      "SERVICE",
+      "MONITOR",
+      "GUIDANCE",
+      "ASSESS",
+      "INSPECT",
+    ]);
     expect(await db.prisma.monthResult.count({ where: { month: DEMO_MONTH } })).toBe(0);
   });
 
@@ -106,17 +122,27 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     const p = await previewClose(db.prisma, deps, group, DEMO_MONTH);
     const zhu = await db.prisma.person.findUniqueOrThrow({ where: { slackUserId: "U0DEMO14" } });
     const award = await db.prisma.discretionaryAward.create({
-      data: { month: DEMO_MONTH, personId: zhu.id, points: 100, reason: "late correction", awardedById: group.personId },
+      data: {
+        month: DEMO_MONTH,
+        personId: zhu.id,
+        points: 100,
+        reason: "late correction",
+        awardedById: group.personId,
+      },
     });
-    expect(await refusal(publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash }))).toBe(
-      "close.changed",
-    );
+    expect(
+      await refusal(publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash })),
+    ).toBe("close.changed");
     await db.prisma.discretionaryAward.update({ where: { id: award.id }, data: { revokedAt: new Date() } });
     expect((await previewClose(db.prisma, deps, group, DEMO_MONTH)).inputsHash).toBe(p.inputsHash);
   });
 
   it("a crash between compute and persist, or before the lock, leaves no partial results", async () => {
-    const before = await db.prisma.sheet.groupBy({ by: ["state"], where: { month: DEMO_MONTH }, _count: true });
+    const before = await db.prisma.sheet.groupBy({
+      by: ["state"],
+      where: { month: DEMO_MONTH },
+      _count: true,
+    });
     for (const stage of ["computed", "results"] as const) {
       const crash = publishMonth(
         db.prisma,
@@ -132,9 +158,9 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       await expect(crash).rejects.toThrow(`injected crash at ${stage}`);
       expect(await db.prisma.monthResult.count({ where: { month: DEMO_MONTH } })).toBe(0);
       expect((await db.prisma.monthClose.findUnique({ where: { month: DEMO_MONTH } }))?.state).toBe("OPEN");
-      expect(await db.prisma.sheet.groupBy({ by: ["state"], where: { month: DEMO_MONTH }, _count: true })).toEqual(
-        before,
-      );
+      expect(
+        await db.prisma.sheet.groupBy({ by: ["state"], where: { month: DEMO_MONTH }, _count: true }),
+      ).toEqual(before);
     }
   });
 
@@ -174,7 +200,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         qualityWeighted: rationalTo6(e.qualityWeighted),
         quantityWeighted: rationalTo6(e.quantityWeighted),
         weights: [Number(e.qualityWeight), Number(e.quantityWeight)],
-        steps: row.steps,
+        steps: toJson(row.steps),
       });
     }
     expect(await db.prisma.sheet.count({ where: { month: DEMO_MONTH, state: "LOCKED" } })).toBe(11);
@@ -185,9 +211,11 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     const again = await publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash });
     expect(again).toMatchObject({ alreadyPublished: true, staff: 11, lockedSheets: 0 });
     expect(await db.prisma.monthResult.count({ where: { month: DEMO_MONTH } })).toBe(11);
-    expect(await db.prisma.auditLog.count({ where: { action: "month.publish", entityId: DEMO_MONTH, outcome: "OK" } })).toBe(
-      1,
-    );
+    expect(
+      await db.prisma.auditLog.count({
+        where: { action: "month.publish", entityId: DEMO_MONTH, outcome: "OK" },
+      }),
+    ).toBe(1);
     // a published month previews as published, from the saved results
     const after = await previewClose(db.prisma, deps, group, DEMO_MONTH);
     expect(after.state).toBe("PUBLISHED");
@@ -195,7 +223,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
   });
 
   it("why reproduces every final exactly from the stored steps", async () => {
-    const saved = await db.prisma.monthResult.findMany({ where: { month: DEMO_MONTH }, include: {} });
+    const saved = await db.prisma.monthResult.findMany({ where: { month: DEMO_MONTH } });
     for (const s of saved) {
       const person = await db.prisma.person.findUniqueOrThrow({ where: { id: s.personId } });
       const e = await explainResult(db.prisma, group, { target: person.slackUserId, month: DEMO_MONTH });
@@ -207,20 +235,24 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     expect(zhu.steps.find((s) => s.kind === "tempTask")).toMatchObject({ priced: true, points: "15000" });
     expect(formatHundredths(zhu.final)).toBe("95.00");
     // a tampered step is caught
-    const bad = zhu.steps.map((s) => (s.kind === "discretionary" ? { ...s, value: "100" } : s)) as StoredStep[];
+    const bad = zhu.steps.map((s) =>
+      s.kind === "discretionary" ? { ...s, value: "100" } : s,
+    ) as StoredStep[];
     expect(replaySteps(bad).ok).toBe(false);
   });
 
   it("why: own result, a chief's section, the group all; others refused", async () => {
     expect((await explainResult(db.prisma, staff, {})).month).toBe(DEMO_MONTH); // latest published, own
-    expect((await explainResult(db.prisma, chief, { target: "U0DEMO06" })).person.slackUserId).toBe("U0DEMO06");
+    expect((await explainResult(db.prisma, chief, { target: "U0DEMO06" })).person.slackUserId).toBe(
+      "U0DEMO06",
+    );
     expect(await refusal(explainResult(db.prisma, chief, { target: "U0DEMO08" }))).toBe("auth.forbidden");
     expect(await refusal(explainResult(db.prisma, other, { target: "U0DEMO05" }))).toBe("auth.forbidden");
     expect(await refusal(explainResult(db.prisma, group, { target: "U0NOBODY" }))).toBe("why.unknownPerson");
     expect(await refusal(explainResult(db.prisma, staff, { month: "2026-11" }))).toBe("why.notPublished");
     expect(await refusal(explainResult(db.prisma, group, { target: "U0DEMO02" }))).toBe("why.notAssessed");
-    expect(
-      await db.prisma.auditLog.count({ where: { action: "result.explain", outcome: "REFUSED" } }),
-    ).toBe(2);
+    expect(await db.prisma.auditLog.count({ where: { action: "result.explain", outcome: "REFUSED" } })).toBe(
+      2,
+    );
   });
 });
