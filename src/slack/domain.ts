@@ -2,6 +2,13 @@
  * The domain use-cases the Slack layer calls, in one place: if a name or a shape changes in
  * src/domain, this is the only file to adapt.
  */
+
+export {
+  defaultAssessmentMonth,
+  localTime,
+  parseSignedAmount,
+} from "../domain/assessment.js";
+export { giveAward, poolView, revokeAward } from "../domain/awards.js";
 export {
   CatalogCache,
   type CatalogItem,
@@ -28,4 +35,12 @@ export {
   updateLine,
 } from "../domain/logging.js";
 export type { Actor } from "../domain/people.js";
+export { listPricingQueue, priceTempTask, pricingTask } from "../domain/pricing.js";
+export {
+  findPersonRef,
+  qualitySheet,
+  recordQuality,
+  recordVeto,
+  revokeQualityAdjustment,
+} from "../domain/quality.js";
 export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";

@@ -1,7 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
-import { ACTIONS } from "../../ids.js";
+import { ACTIONS, ASSESS_ACTIONS } from "../../ids.js";
 import { type Route, router } from "../route.js";
+import { awardWithdrawAction } from "./award-withdraw.js";
 import { cancelLogAction } from "./cancel-log.js";
 import { confirmLogAction } from "./confirm-log.js";
 import { deleteLineAction } from "./delete-line.js";
@@ -13,6 +14,9 @@ import { itemSelectAction } from "./item-select.js";
 import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
+import { pricingOpenAction } from "./pricing-open.js";
+import { qualityRemoveAction } from "./quality-remove.js";
+import { qualityVetoAction } from "./quality-veto.js";
 import { submitSheetAction } from "./submit-sheet.js";
 import { undoEntryAction } from "./undo-entry.js";
 
@@ -33,6 +37,10 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.homeLog, homeLogAction(ctx)],
     [ACTIONS.homeList, homeListAction(ctx)],
     [ACTIONS.homeSubmit, homeSubmitAction(ctx)],
+    [ASSESS_ACTIONS.pricingOpen, pricingOpenAction(ctx)],
+    [ASSESS_ACTIONS.qualityVeto, qualityVetoAction(ctx)],
+    [ASSESS_ACTIONS.qualityRemove, qualityRemoveAction(ctx)],
+    [ASSESS_ACTIONS.awardWithdraw, awardWithdrawAction(ctx)],
   ];
   app.action(
     { type: "block_actions" },

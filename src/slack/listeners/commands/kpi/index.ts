@@ -9,12 +9,14 @@ import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
 import { exportSubcommands } from "./export.js";
+import { assessmentSubcommands } from "./assessment.js";
 import { langSubcommands } from "./lang.js";
 import type { CommandArgs, KpiTable } from "./types.js";
 
 const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
   ...exportSubcommands,
+  ...assessmentSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
