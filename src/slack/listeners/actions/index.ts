@@ -17,6 +17,14 @@ import { pickItemAction } from "./pick-item.js";
 import { pricingOpenAction } from "./pricing-open.js";
 import { qualityRemoveAction } from "./quality-remove.js";
 import { qualityVetoAction } from "./quality-veto.js";
+import { reviewApproveAction } from "./review-approve.js";
+import { reviewApproveAllAction } from "./review-approve-all.js";
+import {
+  reviewAdjustAction,
+  reviewDetailsAction,
+  reviewReopenAction,
+  reviewReturnAction,
+} from "./review-buttons.js";
 import { submitSheetAction } from "./submit-sheet.js";
 import { undoEntryAction } from "./undo-entry.js";
 
@@ -41,6 +49,14 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ASSESS_ACTIONS.qualityVeto, qualityVetoAction(ctx)],
     [ASSESS_ACTIONS.qualityRemove, qualityRemoveAction(ctx)],
     [ASSESS_ACTIONS.awardWithdraw, awardWithdrawAction(ctx)],
+    [ACTIONS.reviewApprove, reviewApproveAction(ctx)],
+    [ACTIONS.reviewReturn, reviewReturnAction(ctx)],
+    [ACTIONS.reviewAdjust, reviewAdjustAction(ctx)],
+    [ACTIONS.reviewDetails, reviewDetailsAction(ctx)],
+    [prefixed(ACTIONS.reviewDetailsPage), reviewDetailsAction(ctx)],
+    [prefixed(ACTIONS.reviewAdjustPage), reviewAdjustAction(ctx)],
+    [ACTIONS.reviewApproveAll, reviewApproveAllAction(ctx)],
+    [ACTIONS.reviewReopen, reviewReopenAction(ctx)],
   ];
   app.action(
     { type: "block_actions" },

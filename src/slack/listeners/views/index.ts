@@ -8,6 +8,9 @@ import { editModalSubmission } from "./edit-modal.js";
 import { logModalSubmission, type ViewArgs } from "./log-modal.js";
 import { pricingModalSubmission } from "./pricing-modal.js";
 import { qualityModalSubmission } from "./quality-modal.js";
+import { reviewAdjustSubmission } from "./review-adjust.js";
+import { reviewReopenSubmission } from "./review-reopen.js";
+import { reviewReturnSubmission } from "./review-return.js";
 import { vetoModalSubmission } from "./veto-modal.js";
 
 export function registerViews(app: App, ctx: SlackContext): void {
@@ -19,6 +22,9 @@ export function registerViews(app: App, ctx: SlackContext): void {
     [ASSESS_CALLBACKS.qualityModal, qualityModalSubmission(ctx)],
     [ASSESS_CALLBACKS.vetoModal, vetoModalSubmission(ctx)],
     [ASSESS_CALLBACKS.awardModal, awardModalSubmission(ctx)],
+    [CALLBACKS.reviewReturnModal, reviewReturnSubmission(ctx)],
+    [CALLBACKS.reviewAdjustModal, reviewAdjustSubmission(ctx)],
+    [CALLBACKS.reviewReopenModal, reviewReopenSubmission(ctx)],
   ];
   app.view(
     { type: "view_submission" },
