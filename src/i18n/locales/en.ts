@@ -475,14 +475,17 @@ export const en = {
     alreadyRevoked: "That appointment was already revoked.",
   },
   close: {
+    closeButton: "Close",
     header: "Close {{month}}: preview",
-    onlyYou: "Only you see this. Computed now from the database with the scoring module; nothing is published yet.",
+    onlyYou:
+      "Only you see this. Computed now from the database with the scoring module; nothing is published yet.",
     publishedHeader: "{{month}} is published",
     published:
       "Published {{at}} by {{by}}. Closing it again creates no second set of results; `/kpi why @person {{month}}` explains any score.",
     notAnnounced: "⚠️ The announcement has not been posted yet.",
     announceButton: "Post the announcement",
-    blockersHeader: "⛔ *{{count}} blockers.* Fix them, or publish with a reason that records each of them as a named exception:",
+    blockersHeader:
+      "⛔ *{{count}} blockers.* Fix them, or publish with a reason that records each of them as a named exception:",
     noBlockers: "✅ No blockers: every sheet approved, every temporary task priced, everyone quality-scored.",
     blocker: {
       sheetNotApproved: "sheet not approved ({{state}})",
@@ -496,7 +499,8 @@ export const en = {
     moreBlockers: "…and {{count}} more",
     poolOverspent:
       "⚠️ The discretionary pool is overspent: {{spent}} given of {{size}}. The table shows finals without the awards; publishing is refused until they are corrected (`/kpi award`).",
-    categoryHeader: "*{{code}} {{name}}*: quality {{quality}} / quantity {{quantity}}, group max {{max}}, {{count}} staff",
+    categoryHeader:
+      "*{{code}} {{name}}*: quality {{quality}} / quantity {{quantity}}, group max {{max}}, {{count}} staff",
     overallHeader: "*Overall ranking*",
     col: {
       rank: "#",
@@ -513,7 +517,8 @@ export const en = {
     },
     legend:
       "= shared rank · ✗ veto · Δ change of the final from {{month}} (last published), rank then in brackets · q×w, n×w: weighted quality and quantity",
-    legendNoPrevious: "= shared rank · ✗ veto · q×w, n×w: weighted quality and quantity · no earlier published month to compare with",
+    legendNoPrevious:
+      "= shared rank · ✗ veto · q×w, n×w: weighted quality and quantity · no earlier published month to compare with",
     totals:
       "*Totals*: {{staff}} staff · raw {{raw}} · average final {{average}} · spread {{spread}} ({{top}} − {{bottom}}) · pool {{size}}: {{spent}} given, {{left}} left",
     evidence: "Approved lines not counted because documents are missing: {{list}}",
@@ -530,12 +535,14 @@ export const en = {
     reasonLabel: "Reason for closing anyway",
     reasonHint: "Recorded with the exceptions, in the month's record and the audit trail.",
     reasonRequired: "Give the reason for closing with these exceptions.",
-    changed: "{{month}} changed since your preview. Close this, press *Recompute*, check the table and publish again.",
+    changed:
+      "{{month}} changed since your preview. Close this, press *Recompute*, check the table and publish again.",
     publishing: "Publishing {{month}}…",
     publishedDone: "✅ *{{month}} published*: {{staff}} results saved, {{locked}} sheets locked.",
     exceptionsDone: "Exceptions recorded: {{count}}. Reason: {{reason}}",
     announced: "Posted to {{channel}}; {{dms}} staff told their result by DM.",
-    notPostedNoChannel: "Nothing posted to a channel (no `resultsChannel` set); {{dms}} staff told their result by DM.",
+    notPostedNoChannel:
+      "Nothing posted to a channel (no `resultsChannel` set); {{dms}} staff told their result by DM.",
     announceFailed:
       "⚠️ The results are saved, but the announcement failed. Use *Post the announcement* in `/kpi close {{month}}` to try again.",
     alreadyPublished: "{{month}} was already published: no second set of results was created.",
@@ -553,7 +560,8 @@ export const en = {
     veto: " ✗ veto",
     overallHeader: "*Overall*",
     overallLine: "{{rank}}. {{name}} · {{category}}: *{{final}}*",
-    topOnly: "Top {{count}} shown (ranking privacy setting). Everyone has their own rank and breakdown by DM.",
+    topOnly:
+      "Top {{count}} shown (ranking privacy setting). Everyone has their own rank and breakdown by DM.",
     continued: "Results {{month}}, continued",
     chartTitle: "Finals {{month}}",
     chartComment: "📊 Finals of {{month}} by category",
@@ -595,7 +603,8 @@ export const en = {
     rankShared: "{{rank}} of {{of}}, shared by {{count}}",
     noSection: "no section",
     replayOk: "✔ Replayed from these steps alone: {{final}}, equal to the {{status}} final.",
-    replayBad: "✘ Replaying these steps gives {{final}}, not {{stored}} ({{problem}}). Tell the assessment group.",
+    replayBad:
+      "✘ Replaying these steps gives {{final}}, not {{stored}} ({{problem}}). Tell the assessment group.",
     statusPublished: "published",
     statusPreview: "computed",
     usage: "Usage: `/kpi why [@person] [YYYY-MM]`",
@@ -673,8 +682,10 @@ export const en = {
     close: {
       blocked:
         "{{month}} has {{count}} blockers. Fix them, or publish with a reason that records them as exceptions (`/kpi close {{month}}`).",
-      changed: "{{month}} changed since the preview: recompute (`/kpi close {{month}}`) and publish what you see.",
-      poolOverspent: "The {{month}} discretionary pool is overspent ({{spent}} given of {{size}}): correct the awards first.",
+      changed:
+        "{{month}} changed since the preview: recompute (`/kpi close {{month}}`) and publish what you see.",
+      poolOverspent:
+        "The {{month}} discretionary pool is overspent ({{spent}} given of {{size}}): correct the awards first.",
       reasonTooLong: "The reason is too long (at most {{max}} characters).",
     },
     why: {

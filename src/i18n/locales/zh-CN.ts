@@ -466,10 +466,12 @@ export const zhCN: Catalog = {
     alreadyRevoked: "该代审安排已撤销。",
   },
   close: {
+    closeButton: "关闭",
     header: "{{month}} 月结：预览",
     onlyYou: "仅您可见。根据数据库当前数据用计分模块计算，尚未公布。",
     publishedHeader: "{{month}} 已公布",
-    published: "已于 {{at}} 由 {{by}} 公布。再次月结不会产生第二套结果；`/kpi why @人员 {{month}}` 可解释任一得分。",
+    published:
+      "已于 {{at}} 由 {{by}} 公布。再次月结不会产生第二套结果；`/kpi why @人员 {{month}}` 可解释任一得分。",
     notAnnounced: "⚠️ 结果公告尚未发布。",
     announceButton: "发布结果公告",
     blockersHeader: "⛔ *{{count}} 项阻碍。* 请先处理，或填写理由公布，每项都将作为具名例外记录：",
@@ -486,7 +488,8 @@ export const zhCN: Catalog = {
     moreBlockers: "…另有 {{count}} 项",
     poolOverspent:
       "⚠️ 机动分超支：已给 {{spent}}，总额 {{size}}。下表为不含机动分的得分；在更正前不能公布（`/kpi award`）。",
-    categoryHeader: "*{{code}} {{name}}*：质量 {{quality}} / 数量 {{quantity}}，组内最高 {{max}}，{{count}} 人",
+    categoryHeader:
+      "*{{code}} {{name}}*：质量 {{quality}} / 数量 {{quantity}}，组内最高 {{max}}，{{count}} 人",
     overallHeader: "*总排名*",
     col: {
       rank: "名次",
@@ -501,7 +504,8 @@ export const zhCN: Catalog = {
       change: "变化",
       category: "类别",
     },
-    legend: "= 并列 · ✗ 一票否决 · 变化：最终得分较 {{month}}（上次公布）的变化，括号内为当时名次 · 质×权、量×权：加权后的质量分与数量分",
+    legend:
+      "= 并列 · ✗ 一票否决 · 变化：最终得分较 {{month}}（上次公布）的变化，括号内为当时名次 · 质×权、量×权：加权后的质量分与数量分",
     legendNoPrevious: "= 并列 · ✗ 一票否决 · 质×权、量×权：加权后的质量分与数量分 · 此前无已公布月份可比较",
     totals:
       "*合计*：{{staff}} 人 · 原始分 {{raw}} · 平均最终得分 {{average}} · 分差 {{spread}}（{{top}} − {{bottom}}）· 机动分 {{size}}：已给 {{spent}}，剩余 {{left}}",
@@ -655,7 +659,8 @@ export const zhCN: Catalog = {
       noMonth: "还没有已发布的月份：请指定月份，例如 `/kpi export 2026-10`。",
     },
     close: {
-      blocked: "{{month}} 有 {{count}} 项阻碍。请先处理，或填写理由以例外方式公布（`/kpi close {{month}}`）。",
+      blocked:
+        "{{month}} 有 {{count}} 项阻碍。请先处理，或填写理由以例外方式公布（`/kpi close {{month}}`）。",
       changed: "自预览以来 {{month}} 的数据已变化：请重新计算（`/kpi close {{month}}`）后公布所见结果。",
       poolOverspent: "{{month}} 机动分超支（已给 {{spent}}，总额 {{size}}）：请先更正。",
       reasonTooLong: "理由过长（最多 {{max}} 字）。",

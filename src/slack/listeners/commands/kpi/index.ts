@@ -9,6 +9,7 @@ import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
 import { assessmentSubcommands } from "./assessment.js";
+import { closeSubcommands } from "./close.js";
 import { deputySubcommands } from "./deputy.js";
 import { exportSubcommands } from "./export.js";
 import { langSubcommands } from "./lang.js";
@@ -19,6 +20,7 @@ const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
   ...exportSubcommands,
   ...assessmentSubcommands,
+  ...closeSubcommands,
   ...reviewSubcommands,
   ...deputySubcommands,
 };
