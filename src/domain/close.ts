@@ -197,8 +197,12 @@ function markTies(rows: ResultLine[]): void {
 
 function totalsOf(rows: ResultLine[], rawTotal: bigint): MonthTable["totals"] {
   const finals = rows.map((r) => r.finalRounded);
-  const top = finals.length ? finals.reduce((a, b) => (b > a ? b : a)) : 0n;
-  const bottom = finals.length ? finals.reduce((a, b) => (b < a ? b : a)) : 0n;
+  let top = finals[0] ?? 0n;
+  let bottom = top;
+  for (const f of finals) {
+    if (f > top) top = f;
+    if (f < bottom) bottom = f;
+  }
   const sum = finals.reduce((a, b) => a + b, 0n);
   const n = BigInt(rows.length);
   const average = n === 0n ? 0n : (sum * 2n + n) / (2n * n);

@@ -50,7 +50,11 @@ function pad(s: string, width: number, right: boolean): string {
 /** Rows as aligned monospace lines (first column and `left` columns left-aligned, the rest right). */
 export function textTable(rows: string[][], left: Set<number>): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(c))));
+  for (const r of rows) {
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, displayWidth(c));
+    });
+  }
   return rows.map((r) =>
     r
       .map((c, i) => pad(c, widths[i]!, !left.has(i)))

@@ -38,7 +38,7 @@ export async function closePreviewReply(
       ? await ctx.db.person.findUnique({ where: { id: p.published.by }, select: { name: true } })
       : null;
     publishedBy = by?.name ?? p.published.by ?? "";
-    publishedAt = p.published.at.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    publishedAt = `${p.published.at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   }
   return closePreviewMessage(translator(lang), lang, p, {
     ...(publishedBy !== undefined ? { publishedBy } : {}),
