@@ -10,6 +10,7 @@ import { toJson } from "../../src/domain/audit.js";
 import { previewClose, publishMonth, rationalTo6, resultRow } from "../../src/domain/close.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { loadMonthInput } from "../../src/domain/month-input.js";
+import { decodeSteps } from "../../src/domain/steps-codec.js";
 import { type Actor, requireActor } from "../../src/domain/people.js";
 import { DEMO_MONTH, seedDemo } from "../../src/domain/seed.js";
 import { explainResult, replaySteps, type StoredStep } from "../../src/domain/why.js";
@@ -187,7 +188,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         qualityWeighted: s.qualityWeighted.toFixed(6),
         quantityWeighted: s.quantityWeighted.toFixed(6),
         weights: [s.qualityWeight.toString(), s.quantityWeight.toString()].map(Number),
-        steps: s.steps,
+        steps: decodeSteps(s.steps),
       }).toEqual({
         raw: row.raw,
         groupMax: row.groupMax,
@@ -200,7 +201,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         qualityWeighted: rationalTo6(e.qualityWeighted),
         quantityWeighted: rationalTo6(e.quantityWeighted),
         weights: [Number(e.qualityWeight), Number(e.quantityWeight)],
-        steps: toJson(row.steps),
+        steps: toJson(e.steps),
       });
     }
     expect(await db.prisma.sheet.count({ where: { month: DEMO_MONTH, state: "LOCKED" } })).toBe(11);
