@@ -183,6 +183,7 @@ export const en = {
     usage:
       "`/kpi export [month|quarter]`: the score sheet (XLSX) and the results (CSV) to your DM, e.g. `/kpi export 2026-10` or `/kpi export 2026Q4` (quarterly summary for the bonus).",
     badPeriod: "“{{value}}” is not a month or a quarter: use e.g. `2026-10` or `2026Q4`.",
+    latest: "latest published month",
     preparing: "Preparing the {{period}} export…",
     sent: "📎 Sent to your DM: {{files}} ({{scope}}).",
     dmComment: "Export for {{period}} ({{scope}}).",

@@ -179,6 +179,7 @@ export const zhCN: Catalog = {
     usage:
       "`/kpi export [月份|季度]`：把评分表（XLSX）和结果（CSV）发到你的私信，例如 `/kpi export 2026-10` 或 `/kpi export 2026Q4`（季度汇总，用于奖金核算）。",
     badPeriod: "“{{value}}”不是月份或季度：请用例如 `2026-10` 或 `2026Q4`。",
+    latest: "最近发布月份",
     preparing: "正在生成 {{period}} 的导出文件…",
     sent: "📎 已发送到你的私信：{{files}}（{{scope}}）。",
     dmComment: "{{period}} 导出（{{scope}}）。",
