@@ -5,6 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
+import { pendingReviewCount } from "../domain/review.js";
 import { translator } from "../i18n/index.js";
 import type { HomeData, HomeResultView } from "./blocks/home.js";
 import { homeView, unknownUserHome } from "./blocks/home.js";
@@ -60,6 +61,9 @@ export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeDat
     nextDeadline: nextDeadline(day, settings),
     lastResult: summary.lastResult,
     submitMonth: defaultSubmitMonth(day, settings.reviewDeadlineDay),
+    ...(actor.chiefOf.length > 0 || actor.roles.has("BRANCH_CHIEF")
+      ? { pendingReviews: await pendingReviewCount(ctx.db, ctx.deps, actor) }
+      : {}),
   };
 }
 

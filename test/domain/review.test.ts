@@ -21,6 +21,7 @@ import {
   reviewOverview,
 } from "../../src/domain/review.js";
 import { submitSheet } from "../../src/domain/sheets.js";
+import { cli } from "../cli/helpers.js";
 import { createTestDatabase } from "../helpers/db.js";
 import { clearLogs, type Fixture, seedFixtures, TZ, testClock } from "./fixtures.js";
 
@@ -214,6 +215,19 @@ describe("who may act", () => {
     await approveSheet(db.prisma, deps, dave, { sheetId: own.id });
   });
 
+  it("the assessment group decides a sheet whose reviewer was deactivated since", async () => {
+    const { carol, dave } = fx.people;
+    const sheet = await submitted();
+    await db.prisma.person.update({ where: { id: carol.personId }, data: { active: false } });
+    try {
+      const o = await reviewOverview(db.prisma, deps, dave, { month: "2026-11" });
+      expect(o.pending.map((p) => p.sheetId)).toContain(sheet.id);
+      expect((await approveSheet(db.prisma, deps, dave, { sheetId: sheet.id })).state).toBe("APPROVED");
+    } finally {
+      await db.prisma.person.update({ where: { id: carol.personId }, data: { active: true } });
+    }
+  });
+
   it("forged requests change nothing and are audited: another section, a missing id, already decided", async () => {
     const { bob, carol, dave, alice } = fx.people;
     const since = (await db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
@@ -337,6 +351,17 @@ describe("who may act", () => {
         )
       ).code,
     ).toBe("auth.forbidden");
+    // the assessment group (or an admin) names a deputy for a chief
+    const forCarol = await setDeputy(db.prisma, deps, fx.people.dave, {
+      deputy: "UFRANK",
+      principal: "UCAROL",
+      from: "2026-11-20",
+      to: "2026-11-20",
+    });
+    expect(forCarol).toMatchObject({ principal: { slackUserId: "UCAROL" }, active: true });
+    expect(
+      (await approveSheet(db.prisma, deps, deputyActor, { sheetId: sheet.id })).decidedFor?.slackUserId,
+    ).toBe("UCAROL");
   });
 
   it("the card is shown to the reviewer, the owner and the group, refused to others", async () => {
@@ -473,5 +498,32 @@ describe("reopen and the overview", () => {
     const o2 = await reviewOverview(db.prisma, deps, carol, { month: "2026-11" });
     expect(o2.pending.map((p) => p.person.name)).toEqual(["Frank"]);
     expect(o2.decided).toBe(1);
+    // the branch chief's overview: chiefs' own sheets and sections without a chief
+    const branch = await reviewOverview(db.prisma, deps, fx.people.dave, { month: "2026-11" });
+    expect(branch.notSubmitted.map((n) => n.person.name)).toEqual(["Bob", "Carol"]);
+    expect(o.notSubmitted.map((n) => n.person.name)).not.toContain("Carol");
+  });
+});
+
+describe("the audit trail", () => {
+  it("npm run admin -- audit --sheet / --person shows every transition and refused attempt", async () => {
+    const { carol, bob } = fx.people;
+    const sheet = await submitted();
+    await codeOf(approveSheet(db.prisma, deps, bob, { sheetId: sheet.id }));
+    await returnSheet(db.prisma, deps, carol, { sheetId: sheet.id, reason: "缺少登记号" });
+    await submitSheet(db.prisma, deps, fx.people.alice, "2026-11");
+    await setDeputy(db.prisma, deps, carol, { deputy: "UFRANK", from: "2026-11-20", to: "2026-11-21" });
+    await approveSheet(db.prisma, deps, deputyActor, { sheetId: sheet.id });
+    const bySheet = await cli(db, "audit", "--sheet", sheet.id, "--limit", "100");
+    expect(bySheet.code).toBe(0);
+    const lines = bySheet.stdout.split("\n");
+    expect(lines.some((l) => l.includes("UFRANK (for UCAROL)  sheet.approve"))).toBe(true);
+    expect(lines.some((l) => l.includes("UCAROL  sheet.return"))).toBe(true);
+    expect(bySheet.stdout).toContain("reason: 缺少登记号");
+    expect(lines.some((l) => l.includes("UBOB  sheet.approve") && l.includes("REFUSED"))).toBe(true);
+    expect(lines.filter((l) => l.includes("sheet.submit"))).toHaveLength(2);
+    const byPerson = await cli(db, "audit", "--person", "UCAROL", "--limit", "100");
+    expect(byPerson.stdout).toContain("deputy.set");
+    expect(byPerson.stdout).toContain("UFRANK (for UCAROL)  sheet.approve");
   });
 });
