@@ -18,6 +18,16 @@ export {
   resolveItem,
   scoreItem,
 } from "../domain/catalog.js";
+export {
+  type ClosePreview,
+  type MonthTable,
+  type NamedBlocker,
+  type PublishOutcome,
+  previewClose,
+  publishedTable,
+  publishMonth,
+  type ResultLine,
+} from "../domain/close.js";
 export { type LogCommand, parseLogCommand, resolveDate } from "../domain/command-parse.js";
 export { nextDeadline } from "../domain/deadlines.js";
 export { DomainError, isDomainError } from "../domain/errors.js";
@@ -45,3 +55,4 @@ export {
   revokeQualityAdjustment,
 } from "../domain/quality.js";
 export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";
+export { type Explanation, explainResult, type StoredStep } from "../domain/why.js";

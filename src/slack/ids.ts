@@ -150,3 +150,22 @@ export const ASSESS_CALLBACKS = {
   vetoModal: "veto_modal",
   awardModal: "award_modal",
 } as const;
+
+/** Closing a month (`/kpi close`), its announcement and `/kpi why`. */
+export const CLOSE_ACTIONS = {
+  /** compute the preview again (value: { m: month }) */
+  recompute: "close_recompute",
+  /** open the publish confirmation (value: { m: month, h: inputs hash }) */
+  publish: "close_publish",
+  /** post (again) the announcement of a published month (value: { m: month }) */
+  announce: "close_announce",
+  reason: "close_reason",
+} as const;
+
+export const CLOSE_BLOCKS = {
+  reason: "close_reason",
+} as const;
+
+export const CLOSE_CALLBACKS = {
+  publishModal: "close_publish_modal",
+} as const;

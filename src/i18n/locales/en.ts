@@ -55,7 +55,8 @@ export const en = {
     note: "Note: {{note}}",
     totals: "Day {{date}}: *{{day}}* · Month {{month}}: *{{month_total}}* ({{lines}} lines)",
     evidenceMissing: "⚠️ Evidence incomplete: {{docs}}. Attach or tick them with *Edit* in `/log list`.",
-    confirmDayOver: "⚠️ This line would bring {{date}} to *{{day}}* points, above the plausible {{limit}} per day. Record it anyway?",
+    confirmDayOver:
+      "⚠️ This line would bring {{date}} to *{{day}}* points, above the plausible {{limit}} per day. Record it anyway?",
     confirmDuplicate: "⚠️ You logged this identical line less than a minute ago. Record it again?",
     cancelled: "Cancelled: nothing was recorded.",
     ambiguous: "“{{query}}” matches several items. Which one did you mean?",
@@ -65,7 +66,8 @@ export const en = {
     pickHint: "Pick one to record {{count}} on {{date}}:",
     undone: "↩️ Removed: *{{item}}* × {{count}} on {{date}} ({{subtotal}}).",
     undoneTemp: "↩️ Removed the temporary task “{{description}}” ({{minutes}} min, {{date}}).",
-    tempLogged: "🕒 Temporary task recorded for {{date}}: “{{description}}”, {{minutes}} min. It counts 0 until the assessment group prices it.",
+    tempLogged:
+      "🕒 Temporary task recorded for {{date}}: “{{description}}”, {{minutes}} min. It counts 0 until the assessment group prices it.",
     tempSimilar: "Similar item: {{item}}",
     modalSaved: "Saved from the form.",
   },
@@ -156,12 +158,14 @@ export const en = {
     final: "*Final*\n{{value}}",
     rank: "*Rank*\n{{overall}} overall · {{category}} in category{{section}}",
     rankSection: " · {{rank}} in section",
-    breakdown: "Raw {{raw}} → quantity {{quantity}} × {{quantityWeight}} + quality {{quality}} × {{qualityWeight}} + discretionary {{discretionary}}",
+    breakdown:
+      "Raw {{raw}} → quantity {{quantity}} × {{quantityWeight}} + quality {{quality}} × {{qualityWeight}} + discretionary {{discretionary}}",
     vetoed: "Quality veto applied.",
     logWork: "Log work",
     myLines: "My lines",
     submit: "Submit",
-    unknownUser: "You are not registered in the appraisal scheme yet. Ask an administrator to add you (Slack id {{user}}).",
+    unknownUser:
+      "You are not registered in the appraisal scheme yet. Ask an administrator to add you (Slack id {{user}}).",
     updated: "Updated {{time}}",
   },
   help: {
@@ -169,7 +173,7 @@ export const en = {
     body: "`/log <item> [count] [date] [note]`: record work. The item is a code, a name or pinyin initials.\n  e.g. `/log fpfs 3` · `/log 发票发售 2 yesterday` · `/log A012 1 2026-11-03 walk-in`\n`/log`: open the form (item picker, date, evidence).\n`/log temp <minutes> <description> [similar:<item>]`: a temporary task awaiting pricing.\n  e.g. `/log temp 90 flood relief paperwork`\n`/log list [month]`: your lines, with Edit and Delete while the sheet is open. e.g. `/log list 2026-10`\n`/log undo`: remove your last line.\n`/log submit [month]`: review and submit a month's sheet (due on the {{day}}th).\n`/kpi lang en|zh|auto`: choose the bot's language.",
   },
   kpi: {
-    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM\nAssessment group: `/kpi pricing [month]` · `/kpi quality @person [month]` · branch chief: `/kpi award [month]`",
+    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM · `/kpi close [month]`: close and publish (assessment group) · `/kpi why [@person] [month]`: explain a score\nAssessment group: `/kpi pricing [month]` · `/kpi quality @person [month]` · branch chief: `/kpi award [month]`",
     langSet: "Language set to English.",
     langAuto: "Language now follows your Slack setting.",
     langInvalid: "Choose `en`, `zh` or `auto`.",
@@ -184,9 +188,12 @@ export const en = {
     similar: "Similar item named: *{{code}} {{item}}* ({{points}} points per {{unit}})",
     similarNoPoints: "Similar item named: *{{code}} {{item}}*",
     noSimilar: "No similar item named.",
-    suggestItem: "💡 Suggested *{{points}}* points = {{rate}} points/min × {{minutes}} min ({{refTasks}} earlier task(s) like {{code}}: {{refPoints}} points for {{refMinutes}} min).",
-    suggestCategory: "💡 Suggested *{{points}}* points = {{rate}} points/min × {{minutes}} min ({{refTasks}} earlier task(s) in {{category}}: {{refPoints}} points for {{refMinutes}} min).",
-    suggestBase: "💡 Suggested *{{points}}* points = 1 point/min × {{minutes}} min (no priced task to compare with yet: the scheme's base rate).",
+    suggestItem:
+      "💡 Suggested *{{points}}* points = {{rate}} points/min × {{minutes}} min ({{refTasks}} earlier task(s) like {{code}}: {{refPoints}} points for {{refMinutes}} min).",
+    suggestCategory:
+      "💡 Suggested *{{points}}* points = {{rate}} points/min × {{minutes}} min ({{refTasks}} earlier task(s) in {{category}}: {{refPoints}} points for {{refMinutes}} min).",
+    suggestBase:
+      "💡 Suggested *{{points}}* points = 1 point/min × {{minutes}} min (no priced task to compare with yet: the scheme's base rate).",
     priceButton: "Price…",
     more: "…and {{count}} more. Price these first, or name a month: `/kpi pricing 2026-10`.",
     points: "Points",
@@ -211,7 +218,8 @@ export const en = {
     floored: "100 + the adjustments is {{before}}; the score never goes below 0.",
     vetoed: "⛔ *Vetoed*: the quality score is 0 whatever else is recorded.",
     reviewed: "Reviewed by {{by}}, {{at}}.",
-    notReviewed: "Not yet reviewed: saving records the review, even with no adjustment (the score then stays 100).",
+    notReviewed:
+      "Not yet reviewed: saving records the review, even with no adjustment (the score then stays 100).",
     published: "The results of {{month}} are published: nothing can be changed.",
     recorded: "*Recorded adjustments*",
     none: "_No adjustment recorded._",
@@ -232,7 +240,8 @@ export const en = {
     save: "Save",
     vetoButton: "Veto…",
     vetoHint: "A veto (一票否决) sets the month's quality score to 0. You will be asked to confirm.",
-    vetoWarning: "⛔ *A veto sets {{name}}’s quality score for {{month}} to 0*, whatever else is recorded. It is recorded in your name and can be withdrawn later with Remove.",
+    vetoWarning:
+      "⛔ *A veto sets {{name}}’s quality score for {{month}} to 0*, whatever else is recorded. It is recorded in your name and can be withdrawn later with Remove.",
     vetoStandard: "Veto standard",
     vetoStandardPlaceholder: "Choose the standard that applies",
     noVetoStandards: "The catalog has no veto standard for these items: give the reason below.",
@@ -278,7 +287,8 @@ export const en = {
     generic: "⚠️ Something went wrong. Please try again in a moment.",
     invalidRequest: "⚠️ That request could not be understood. Please try again.",
     auth: {
-      unknownUser: "You are not registered in the appraisal scheme yet. Ask an administrator to add you (Slack id {{user}}).",
+      unknownUser:
+        "You are not registered in the appraisal scheme yet. Ask an administrator to add you (Slack id {{user}}).",
       inactive: "Your account in the appraisal scheme is deactivated.",
       forbidden: "You are not allowed to do that (needs: {{roles}}).",
     },
@@ -301,7 +311,8 @@ export const en = {
       unclosedQuote: "A quote is not closed: {{value}}",
     },
     temp: {
-      badMinutes: "Give the minutes as a whole number from 1 to {{max}}, e.g. `/log temp 90 flood relief paperwork`.",
+      badMinutes:
+        "Give the minutes as a whole number from 1 to {{max}}, e.g. `/log temp 90 flood relief paperwork`.",
       noDescription: "Describe the temporary task, e.g. `/log temp 90 flood relief paperwork`.",
       descriptionTooLong: "The description is too long ({{length}} characters; at most {{max}}).",
       similarUnknown: "The similar item named does not exist or is retired.",
@@ -316,7 +327,8 @@ export const en = {
     },
     sheet: {
       locked: "Your {{month}} sheet is {{state}}: its lines can no longer be changed.",
-      changed: "Your {{month}} sheet changed since this summary was shown. Run `/log submit {{month}}` again.",
+      changed:
+        "Your {{month}} sheet changed since this summary was shown. Run `/log submit {{month}}` again.",
       empty: "Nothing to submit for {{month}}: no lines yet.",
       futureMonth: "{{month}} has not started yet.",
       alreadySubmitted: "{{month}} is already submitted.",
@@ -343,7 +355,8 @@ export const en = {
       notFound: "That temporary task does not exist.",
       taskDeleted: "That temporary task was deleted by its owner; there is nothing to price.",
       ownTask: "You cannot price your own temporary task: another member of the assessment group must.",
-      badPoints: "“{{value}}” is not a price: give points from 0 to {{max}} with at most 2 decimals, e.g. 45 or 37.5.",
+      badPoints:
+        "“{{value}}” is not a price: give points from 0 to {{max}} with at most 2 decimals, e.g. 45 or 37.5.",
       alreadyPriced: "{{by}} already priced this task at {{points}} points ({{at}}).",
     },
     quality: {
@@ -352,7 +365,8 @@ export const en = {
       ruleUnknown: "That quality standard is not one of the items this person worked on this month.",
       vetoNeedsConfirm: "A veto is recorded with the Veto button and its confirmation, not as an adjustment.",
       vetoUnconfirmed: "A veto must be confirmed.",
-      badValue: "“{{value}}” is not an adjustment: give a signed amount other than 0, at most {{max}} points, e.g. -5 or +2.5.",
+      badValue:
+        "“{{value}}” is not an adjustment: give a signed amount other than 0, at most {{max}} points, e.g. -5 or +2.5.",
       tooMany: "At most {{max}} adjustments at a time.",
       evidenceTooLong: "The evidence is too long ({{length}} characters; at most {{max}}).",
       adjustmentNotFound: "That adjustment does not exist.",
@@ -361,7 +375,8 @@ export const en = {
       badPoints: "“{{value}}” is not an award: give points above 0 with at most 2 decimals, e.g. 5 or 2.5.",
       notAssessed: "{{user}} is not assessed in {{month}}, so cannot receive discretionary points.",
       self: "You cannot give discretionary points to yourself.",
-      overspent: "Not enough left in the {{month}} pool: the pool is {{pool}} points, {{given}} already given, {{left}} left; {{asked}} asked.",
+      overspent:
+        "Not enough left in the {{month}} pool: the pool is {{pool}} points, {{given}} already given, {{left}} left; {{asked}} asked.",
       notFound: "That award does not exist.",
     },
     assess: {
@@ -412,7 +427,8 @@ export const en = {
       badKind: "“{{kind}}” is not a day kind (HOLIDAY or WORKDAY).",
     },
     proposal: {
-      badPoints: "“{{value}}” is not a points value: use a positive number with at most 2 decimals, e.g. 3.5.",
+      badPoints:
+        "“{{value}}” is not a points value: use a positive number with at most 2 decimals, e.g. 3.5.",
       noReason: "Give a reason: how long the work takes, what changed.",
       reasonTooLong: "The reason is too long (at most {{max}} characters).",
       samePoints: "The item already has {{points}} points per unit.",
@@ -422,7 +438,8 @@ export const en = {
       versionExists: "{{code}} already has a points version effective from {{month}}.",
       codeTaken: "The code {{code}} is already used by another item.",
       badNewItem: "The new item is incomplete or invalid ({{field}}).",
-      postFailed: "The proposal could not be posted in <#{{channel}}> (is the bot invited there?). Nothing was recorded; ask an admin.",
+      postFailed:
+        "The proposal could not be posted in <#{{channel}}> (is the bot invited there?). Nothing was recorded; ask an admin.",
       noChannel: "No review channel is configured: an admin sets it in `/kpi admin` → Settings.",
     },
     admin: {
@@ -433,7 +450,8 @@ export const en = {
       codeTaken: "The code {{code}} is already used.",
       noName: "A name is required.",
       categoryNotFound: "There is no category {{code}}.",
-      categoryInUse: "Category {{code}} is in use ({{items}} items, {{people}} people, {{results}} published results) and cannot be deleted.",
+      categoryInUse:
+        "Category {{code}} is in use ({{items}} items, {{people}} people, {{results}} published results) and cannot be deleted.",
       personNotFound: "That person is not in the scheme.",
       sectionNotFound: "That section does not exist.",
       lastChief: "Section {{section}} would be left without a chief: name another chief first.",
@@ -452,9 +470,25 @@ export const en = {
         other: "This value is not valid.",
       },
     },
+    close: {
+      blocked:
+        "{{month}} has {{count}} blockers. Fix them, or publish with a reason that records them as exceptions (`/kpi close {{month}}`).",
+      changed:
+        "{{month}} changed since the preview: recompute (`/kpi close {{month}}`) and publish what you see.",
+      poolOverspent:
+        "The {{month}} discretionary pool is overspent ({{spent}} given of {{size}}): correct the awards first.",
+      reasonTooLong: "The reason is too long (at most {{max}} characters).",
+    },
+    why: {
+      unknownPerson: "{{who}} is not in the appraisal scheme.",
+      notAssessed: "{{name}} was not assessed in {{month}}.",
+      notPublished: "{{month}} is not published yet.",
+      nothingPublished: "No month has been published yet.",
+    },
   },
   exports: {
-    usage: "`/kpi export [month|quarter]`: the score sheet (XLSX) and the results (CSV) to your DM, e.g. `/kpi export 2026-10` or `/kpi export 2026Q4` (quarterly summary for the bonus).",
+    usage:
+      "`/kpi export [month|quarter]`: the score sheet (XLSX) and the results (CSV) to your DM, e.g. `/kpi export 2026-10` or `/kpi export 2026Q4` (quarterly summary for the bonus).",
     badPeriod: "“{{value}}” is not a month or a quarter: use e.g. `2026-10` or `2026Q4`.",
     latest: "latest published month",
     preparing: "Preparing the {{period}} export…",
@@ -528,7 +562,8 @@ export const en = {
   review: {
     help: "*Reviewing* (chiefs, deputies, assessment group)\n`/kpi review [YYYY-MM]`: sheets waiting for you, Approve all clean, who has not submitted\n`/kpi deputy @user YYYY-MM-DD YYYY-MM-DD`: a deputy reviewer for those days · `/kpi deputy list` · `/kpi deputy revoke ID`\n`/kpi reopen @user YYYY-MM reason…`: reopen an approved sheet (assessment group)",
     homePending: "📋 {{n}} sheets are waiting for your review: `/kpi review`",
-    deputyNotice: "📋 {{person}}'s {{month}} sheet is waiting for {{principal}}, whom you deputise for today: `/kpi review`",
+    deputyNotice:
+      "📋 {{person}}'s {{month}} sheet is waiting for {{principal}}, whom you deputise for today: `/kpi review`",
     cardHeader: "Sheet to review: {{person}} · {{month}}",
     cardMeta: "Submitted {{at}} · {{lines}} lines · {{state}}",
     lateMark: "⏰ *Late* (submitted after the deadline)",
@@ -569,18 +604,22 @@ export const en = {
     waitingResubmit: "Waiting for {{person}} to correct and resubmit.",
     byDeputy: "{{deputy}} (deputy for {{principal}})",
     staffApproved: "✅ Your {{month}} sheet was *approved* by {{by}}. Total: {{total}}.",
-    staffReturned: "↩️ Your {{month}} sheet was *returned* by {{by}}.\n*Reason:* {{reason}}\nCorrect your lines (`/log list {{month}}`) and submit again (`/log submit {{month}}`).",
+    staffReturned:
+      "↩️ Your {{month}} sheet was *returned* by {{by}}.\n*Reason:* {{reason}}\nCorrect your lines (`/log list {{month}}`) and submit again (`/log submit {{month}}`).",
     staffAdjustedHeader: "✏️ Lines adjusted by the reviewer:",
     staffAdjusted: "✏️ {{by}} adjusted lines of your submitted {{month}} sheet (total now {{total}}):",
-    staffReopened: "↩️ The assessment group ({{by}}) *reopened* your approved {{month}} sheet.\n*Reason:* {{reason}}\nCorrect your lines (`/log list {{month}}`) and submit again (`/log submit {{month}}`).",
-    reviewerReopened: "↩️ {{by}} (assessment group) reopened {{person}}'s {{month}} sheet.\n*Reason:* {{reason}}\nIt comes back to you when resubmitted.",
+    staffReopened:
+      "↩️ The assessment group ({{by}}) *reopened* your approved {{month}} sheet.\n*Reason:* {{reason}}\nCorrect your lines (`/log list {{month}}`) and submit again (`/log submit {{month}}`).",
+    reviewerReopened:
+      "↩️ {{by}} (assessment group) reopened {{person}}'s {{month}} sheet.\n*Reason:* {{reason}}\nIt comes back to you when resubmitted.",
     returnTitle: "Return sheet",
     returnSubmit: "Return",
     returnIntro: "Return {{person}}'s {{month}} sheet for correction. They will read your reason.",
     reason: "Reason",
     returnPlaceholder: "What should be corrected?",
     adjustTitle: "Adjust counts",
-    adjustIntro: "{{person}} · {{month}}: change a count and give the reason for each change. 0 keeps the line but scores nothing.",
+    adjustIntro:
+      "{{person}} · {{month}}: change a count and give the reason for each change. 0 keeps the line but scores nothing.",
     adjustCount: "{{date}} · {{item}} ({{ppu}} each)",
     adjustWas: "logged as {{n}}",
     adjustReasonPlaceholder: "Required when the count changes",
@@ -597,7 +636,8 @@ export const en = {
     countInvalid: "Enter a whole number from 0 to {{max}}.",
     reasonNeeded: "Give the reason for this change.",
     nothingChanged: "No count was changed.",
-    adjustedDone: "✏️ Saved: {{n}} lines of {{person}}'s {{month}} sheet adjusted. Your card shows the new total.",
+    adjustedDone:
+      "✏️ Saved: {{n}} lines of {{person}}'s {{month}} sheet adjusted. Your card shows the new total.",
     overviewHeader: "Sheets to review · {{month}}",
     overviewNone: "No sheet of {{month}} is waiting for you.",
     overviewLine: "*{{person}}* · {{total}} · {{lines}} lines",
@@ -617,7 +657,8 @@ export const en = {
     approvedDone: "✅ Approved {{person}}'s {{month}} sheet.",
     returnedDone: "↩️ Returned {{person}}'s {{month}} sheet.",
     reopenDone: "↩️ Reopened {{person}}'s {{month}} sheet. They and the reviewer were notified.",
-    reopenUsage: "Usage: `/kpi reopen @user YYYY-MM reason…` (without a reason: the sheet with a Reopen button).",
+    reopenUsage:
+      "Usage: `/kpi reopen @user YYYY-MM reason…` (without a reason: the sheet with a Reopen button).",
     reopenTitle: "Reopen sheet",
     reopenSubmit: "Reopen",
     reopenIntro: "Reopen {{person}}'s approved {{month}} sheet. They and the reviewer will be notified.",
@@ -625,12 +666,15 @@ export const en = {
     noSheet: "{{person}} has no sheet for {{month}}.",
     unknownPerson: "Unknown person: {{person}}. Mention them (@name) or give their Slack id.",
     reviewUsage: "Usage: `/kpi review [YYYY-MM]`",
-    noCard: "The review card could not be posted to {{reviewer}}; they can find the sheet with `/kpi review`.",
+    noCard:
+      "The review card could not be posted to {{reviewer}}; they can find the sheet with `/kpi review`.",
   },
   deputy: {
-    usage: "Usage: `/kpi deputy @user YYYY-MM-DD YYYY-MM-DD` (your deputy reviewer for those days) · `/kpi deputy list` · `/kpi deputy revoke ID`. An admin or the assessment group may add `for @chief`.",
+    usage:
+      "Usage: `/kpi deputy @user YYYY-MM-DD YYYY-MM-DD` (your deputy reviewer for those days) · `/kpi deputy list` · `/kpi deputy revoke ID`. An admin or the assessment group may add `for @chief`.",
     set: "✅ {{deputy}} reviews for {{principal}} from {{from}} to {{to}} (id {{id}}).",
-    notifyDeputy: "{{principal}} named you their deputy reviewer from {{from}} to {{to}}. `/kpi review` shows the sheets waiting.",
+    notifyDeputy:
+      "{{principal}} named you their deputy reviewer from {{from}} to {{to}}. `/kpi review` shows the sheets waiting.",
     listHeader: "*Deputy reviewers*",
     listLine: "• {{deputy}} for {{principal}}: {{from}} – {{to}}{{active}} · id `{{id}}`",
     activeNow: " · *active now*",
@@ -653,7 +697,8 @@ export const en = {
     submitNotYet: "It is not submitted yet.",
     submitReturned: "It was returned to you: “{{reason}}”. Fix it and submit it again.",
     submitReturnedNoReason: "It was returned to you. Fix it and submit it again.",
-    submitHint: "Type `/log submit {{month}}` to check and submit it, or use *Submit* on the bot's Home tab. A sheet submitted after {{deadline}} is accepted but marked late.",
+    submitHint:
+      "Type `/log submit {{month}}` to check and submit it, or use *Submit* on the bot's Home tab. A sheet submitted after {{deadline}} is accepted but marked late.",
     reviewIntro: "📋 {{count}} sheets for *{{month}}* are waiting for your review (deadline *{{deadline}}*):",
     reviewHint: "Type `/kpi review` to approve, return or adjust them.",
     qualityIntro: "🧮 {{count}} staff are not yet quality-scored for *{{month}}* (deadline *{{deadline}}*):",
@@ -662,16 +707,19 @@ export const en = {
     escalateMissing: "*Not submitted* ({{count}}):",
     escalateLate: "*Submitted late* ({{count}}):",
     escalateSubmitHint: "Please remind them; their sheets come to you for review once submitted.",
-    escalateReviewIntro: "⚠️ The *{{month}}* review deadline (*{{deadline}}*) has passed. Reviewers with sheets still pending:",
+    escalateReviewIntro:
+      "⚠️ The *{{month}}* review deadline (*{{deadline}}*) has passed. Reviewers with sheets still pending:",
     escalateReviewer: "{{name}}: {{count}} pending",
     nudge: "📝 Nothing logged for today ({{date}}) yet. Type `/log <item> [count]` to record your work.",
     stateNone: "no sheet yet",
     stateOpen: "open",
     stateReturned: "returned",
     lateMark: "late",
-    summary: "📊 *{{job}}* for {{period}}: sent {{sent}}, already sent before {{already}}, failed {{failed}}.",
+    summary:
+      "📊 *{{job}}* for {{period}}: sent {{sent}}, already sent before {{already}}, failed {{failed}}.",
     summaryFailed: "Failed: {{list}}",
-    summaryUnconfirmed: "Unconfirmed (the bot stopped while sending; not sent again to avoid doubles): {{list}}",
+    summaryUnconfirmed:
+      "Unconfirmed (the bot stopped while sending; not sent again to avoid doubles): {{list}}",
     list: {
       header: "Reminder jobs",
       line: "*{{job}}* `{{name}}`: next {{next}}",
@@ -679,7 +727,8 @@ export const en = {
       last: "last: {{period}} {{status}} (sent {{sent}}, failed {{failed}})",
       never: "not run yet",
       hint: "`/kpi jobs dry <job> [YYYY-MM]`: who would be reminded · `/kpi jobs run <job> [YYYY-MM]`: send now (only what is missing)",
-      holidayWarning: "⚠️ No holiday data for {{years}}: deadlines there move off weekends only. An admin can add the holidays and swapped working days (`npm run admin -- calendar import <file.csv>`).",
+      holidayWarning:
+        "⚠️ No holiday data for {{years}}: deadlines there move off weekends only. An admin can add the holidays and swapped working days (`npm run admin -- calendar import <file.csv>`).",
     },
     dryHeader: "Dry run: *{{job}}* for {{period}} would remind {{count}} people (nothing was sent):",
     dryNobody: "Dry run: *{{job}}* for {{period}} would remind nobody.",
@@ -707,7 +756,8 @@ export const en = {
     propose: "Propose a change",
     homeButton: "Catalog",
     homeHeader: "Catalog by category",
-    homeCategory: "*{{name}}* ({{code}}) · {{count}} items · weights quality {{quality}} / quantity {{quantity}}",
+    homeCategory:
+      "*{{name}}* ({{code}}) · {{count}} items · weights quality {{quality}} / quantity {{quantity}}",
     homeCategoryNoWeights: "*{{name}}* ({{code}}) · {{count}} items · no weights in force",
     homeItem: "`{{code}}` {{name}} · {{points}}/{{unit}}{{docs}}",
     homeDocs: " · 📎 {{count}}",
@@ -715,12 +765,15 @@ export const en = {
     homePick: "Category",
     homeAll: "All categories",
     homeBack: "Back to my month",
-    homeHint: "Search with `/kpi items <words>`; propose a change with `/kpi propose <item> <points> <reason>`.",
+    homeHint:
+      "Search with `/kpi items <words>`; propose a change with `/kpi propose <item> <points> <reason>`.",
     homeMore: "…and {{count}} more in this category: `/kpi items {{code}}`",
   },
   proposal: {
-    usage: "Propose new points: `/kpi propose <item> <points> <reason>`, e.g. `/kpi propose fpfs 3.5 takes longer since the new invoice system`. A new item: `/kpi propose new`.",
-    pickItem: "“{{query}}” matches several items: {{items}}. Use the code, e.g. `/kpi propose {{code}} {{points}} …`.",
+    usage:
+      "Propose new points: `/kpi propose <item> <points> <reason>`, e.g. `/kpi propose fpfs 3.5 takes longer since the new invoice system`. A new item: `/kpi propose new`.",
+    pickItem:
+      "“{{query}}” matches several items: {{items}}. Use the code, e.g. `/kpi propose {{code}} {{points}} …`.",
     posted: "🗳 Your proposal for *{{item}}* ({{from}} → {{to}}) is posted in <#{{channel}}> for review.",
     postedNew: "🗳 Your proposal of the new item *{{item}}* ({{to}}) is posted in <#{{channel}}> for review.",
     cardTitle: "Proposal: re-value {{code}}",
@@ -739,21 +792,28 @@ export const en = {
     agree: "👍 Agree",
     disagree: "👎 Disagree",
     decide: "Decide (assessment group)",
-    openHint: "One vote per person, changeable until the assessment group decides. Comments go in the thread.",
+    openHint:
+      "One vote per person, changeable until the assessment group decides. Comments go in the thread.",
     thread: "💬 Comments on this proposal go in this thread.",
     adopted: "✅ *Adopted* by <@{{user}}>: *{{points}}* per unit from *{{month}}*.",
-    amended: "✏️ *Adopted with amended points* by <@{{user}}>: *{{points}}* per unit (proposed {{proposed}}) from *{{month}}*.",
+    amended:
+      "✏️ *Adopted with amended points* by <@{{user}}>: *{{points}}* per unit (proposed {{proposed}}) from *{{month}}*.",
     rejected: "❌ *Rejected* by <@{{user}}>.",
     note: "Decision note: {{note}}",
     votedAgree: "👍 Your vote: Agree. You can change it until the proposal is decided.",
     votedDisagree: "👎 Your vote: Disagree. You can change it until the proposal is decided.",
     changedAgree: "🔄 Vote changed to Agree.",
     changedDisagree: "🔄 Vote changed to Disagree.",
-    sameAgree: "You have already voted Agree: your vote is unchanged (one vote per person). Click Disagree to change it.",
-    sameDisagree: "You have already voted Disagree: your vote is unchanged (one vote per person). Click Agree to change it.",
-    announceAdopted: "📣 *{{item}}*: {{from}} → *{{to}}* per {{unit}} from {{month}} (proposal by <@{{proposer}}>, decided by <@{{decider}}>; votes {{agree}}–{{disagree}}). Lines already logged keep their points.",
-    announceNew: "📣 New item *{{item}}*: *{{to}}* per {{unit}} from {{month}} (proposal by <@{{proposer}}>, decided by <@{{decider}}>; votes {{agree}}–{{disagree}}).",
-    announceRejected: "📣 Proposal for *{{item}}* ({{to}}) rejected by <@{{decider}}> (votes {{agree}}–{{disagree}}).",
+    sameAgree:
+      "You have already voted Agree: your vote is unchanged (one vote per person). Click Disagree to change it.",
+    sameDisagree:
+      "You have already voted Disagree: your vote is unchanged (one vote per person). Click Agree to change it.",
+    announceAdopted:
+      "📣 *{{item}}*: {{from}} → *{{to}}* per {{unit}} from {{month}} (proposal by <@{{proposer}}>, decided by <@{{decider}}>; votes {{agree}}–{{disagree}}). Lines already logged keep their points.",
+    announceNew:
+      "📣 New item *{{item}}*: *{{to}}* per {{unit}} from {{month}} (proposal by <@{{proposer}}>, decided by <@{{decider}}>; votes {{agree}}–{{disagree}}).",
+    announceRejected:
+      "📣 Proposal for *{{item}}* ({{to}}) rejected by <@{{decider}}> (votes {{agree}}–{{disagree}}).",
     decidedReply: "Decision recorded and announced in <#{{channel}}>.",
     modalTitle: "Propose new points",
     modalTitleNew: "Propose a new item",
@@ -778,8 +838,10 @@ export const en = {
     amendHint: "Press Enter to see the effect of these points.",
     effectiveMonth: "Effective from",
     noteLabel: "Decision note (optional)",
-    previewHeader: "*Effect on {{month}}* (had {{points}} applied; {{lines}} approved lines of this item; {{changed}} people change)",
-    previewRow: "<@{{user}}>: raw {{rawBefore}} → {{rawAfter}} · quantity {{qBefore}} → {{qAfter}} · final {{fBefore}} → {{fAfter}} · rank {{rBefore}} → {{rAfter}}",
+    previewHeader:
+      "*Effect on {{month}}* (had {{points}} applied; {{lines}} approved lines of this item; {{changed}} people change)",
+    previewRow:
+      "<@{{user}}>: raw {{rawBefore}} → {{rawAfter}} · quantity {{qBefore}} → {{qAfter}} · final {{fBefore}} → {{fAfter}} · rank {{rBefore}} → {{rAfter}}",
     previewNone: "No approved line of this item in {{month}}: last month's results would not change.",
     previewMore: "…and {{count}} more people change (not shown).",
     previewNew: "A new item: no past lines, last month's results would not change.",
@@ -827,7 +889,8 @@ export const en = {
     categoryTitle: "Category",
     pickCategory: "Category",
     newCategory: "➕ New category",
-    categoryInfo: "In force for {{month}}: quality {{quality}} · quantity {{quantity}} · group {{group}} (since {{since}})",
+    categoryInfo:
+      "In force for {{month}}: quality {{quality}} · quantity {{quantity}} · group {{group}} (since {{since}})",
     categoryNoWeights: "No weights in force for {{month}}.",
     categoryUpcoming: "Already set: {{list}}",
     coefficientGroup: "Coefficient group (A, B, C …)",
@@ -889,8 +952,142 @@ export const en = {
     forbidden: "Administration needs the Admin role.",
     submit: "Save",
   },
+  close: {
+    closeButton: "Close",
+    header: "Close {{month}}: preview",
+    onlyYou:
+      "Only you see this. Computed now from the database with the scoring module; nothing is published yet.",
+    publishedHeader: "{{month}} is published",
+    published:
+      "Published {{at}} by {{by}}. Closing it again creates no second set of results; `/kpi why @person {{month}}` explains any score.",
+    notAnnounced: "⚠️ The announcement has not been posted yet.",
+    announceButton: "Post the announcement",
+    blockersHeader:
+      "⛔ *{{count}} blockers.* Fix them, or publish with a reason that records each of them as a named exception:",
+    noBlockers: "✅ No blockers: every sheet approved, every temporary task priced, everyone quality-scored.",
+    blocker: {
+      sheetNotApproved: "sheet not approved ({{state}})",
+      unpricedTempTask: "temporary task awaiting pricing: {{detail}}",
+      noQualityReview: "not quality-scored yet",
+      noCategory: "no work category (left out of the computation)",
+      noWeights: "category {{detail}} has no weights in force (left out)",
+    },
+    noSheet: "no sheet",
+    blockerLine: "• {{name}}: {{what}}",
+    moreBlockers: "…and {{count}} more",
+    poolOverspent:
+      "⚠️ The discretionary pool is overspent: {{spent}} given of {{size}}. The table shows finals without the awards; publishing is refused until they are corrected (`/kpi award`).",
+    categoryHeader:
+      "*{{code}} {{name}}*: quality {{quality}} / quantity {{quantity}}, group max {{max}}, {{count}} staff",
+    overallHeader: "*Overall ranking*",
+    col: {
+      rank: "#",
+      name: "name",
+      raw: "raw",
+      quantity: "quantity",
+      quality: "quality",
+      qw: "q×w",
+      nw: "n×w",
+      disc: "disc.",
+      final: "final",
+      change: "Δ",
+      category: "category",
+    },
+    legend:
+      "= shared rank · ✗ veto · Δ change of the final from {{month}} (last published), rank then in brackets · q×w, n×w: weighted quality and quantity",
+    legendNoPrevious:
+      "= shared rank · ✗ veto · q×w, n×w: weighted quality and quantity · no earlier published month to compare with",
+    totals:
+      "*Totals*: {{staff}} staff · raw {{raw}} · average final {{average}} · spread {{spread}} ({{top}} − {{bottom}}) · pool {{size}}: {{spent}} given, {{left}} left",
+    evidence: "Approved lines not counted because documents are missing: {{list}}",
+    truncated: "…{{count}} more rows not shown here: `/kpi export {{month}}` has the full table.",
+    recompute: "Recompute",
+    publish: "Publish…",
+    inputs: "inputs {{hash}}",
+    modalTitle: "Publish {{month}}",
+    modalSubmit: "Publish",
+    modalIntro:
+      "Publishing *{{month}}* saves the results of {{staff}} staff, locks their approved sheets and posts the ranking to {{channel}}. Every staff member gets their own result by DM. This cannot be undone here.",
+    noChannel: "no channel (the `resultsChannel` setting is empty: results are saved and DMs sent)",
+    modalBlockers: "*These {{count}} blockers will be recorded as exceptions, each by name:*",
+    reasonLabel: "Reason for closing anyway",
+    reasonHint: "Recorded with the exceptions, in the month's record and the audit trail.",
+    reasonRequired: "Give the reason for closing with these exceptions.",
+    changed:
+      "{{month}} changed since your preview. Close this, press *Recompute*, check the table and publish again.",
+    publishing: "Publishing {{month}}…",
+    publishedDone: "✅ *{{month}} published*: {{staff}} results saved, {{locked}} sheets locked.",
+    exceptionsDone: "Exceptions recorded: {{count}}. Reason: {{reason}}",
+    announced: "Posted to {{channel}}; {{dms}} staff told their result by DM.",
+    notPostedNoChannel:
+      "Nothing posted to a channel (no `resultsChannel` set); {{dms}} staff told their result by DM.",
+    announceFailed:
+      "⚠️ The results are saved, but the announcement failed. Use *Post the announcement* in `/kpi close {{month}}` to try again.",
+    alreadyPublished: "{{month}} was already published: no second set of results was created.",
+    quarterPosted: "The quarterly summary {{quarter}} was posted too.",
+    usage: "Usage: `/kpi close [YYYY-MM]` (default: last month).",
+  },
+  announce: {
+    header: "📣 Results {{month}}",
+    formula:
+      "final = quality × weight + quantity × weight + discretionary, rounded once. Equal finals share a rank.",
+    summary:
+      "*{{staff}}* staff · spread *{{spread}}* ({{top}} − {{bottom}}) · average final {{average}} · raw points {{raw}} · discretionary given {{spent}}",
+    categoryHeader: "*{{code}} {{name}}* · quality {{quality}} / quantity {{quantity}}",
+    line: "{{rank}}. {{name}}: *{{final}}* (quality {{quality}}{{veto}} · quantity {{quantity}} · discretionary {{disc}})",
+    veto: " ✗ veto",
+    overallHeader: "*Overall*",
+    overallLine: "{{rank}}. {{name}} · {{category}}: *{{final}}*",
+    topOnly:
+      "Top {{count}} shown (ranking privacy setting). Everyone has their own rank and breakdown by DM.",
+    continued: "Results {{month}}, continued",
+    chartTitle: "Finals {{month}}",
+    chartComment: "📊 Finals of {{month}} by category",
+    dmHeader: "Your result for {{month}}",
+    dm: "*Final {{final}}* · rank {{rankOverall}} of {{staff}} overall{{tie}} · {{rankCategory}} in {{category}} · {{rankSection}} in your section",
+    dmBreakdown:
+      "Raw {{raw}} ÷ group max {{max}} → quantity {{quantity}} × {{nw}} = {{nweighted}}\nQuality {{quality}}{{veto}} × {{qw}} = {{qweighted}}\nDiscretionary {{disc}}",
+    dmChange: "Change from {{month}}: {{delta}} (rank then: {{rank}})",
+    dmWhy: "`/kpi why` shows every step from your lines to this final.",
+    shared: " (shared)",
+    fallback: "Results {{month}}",
+  },
+  why: {
+    header: "Why {{final}}: {{name}}, {{month}}",
+    preview: "⚠️ Not published: computed now (assessment group only).",
+    linesHeader: "*1. Lines × points*",
+    line: "• {{code}} {{item}} (points from {{version}}): {{count}} × {{ppu}} = {{points}}{{lines}}",
+    lineCount: " ({{count}} lines)",
+    noLines: "• no approved lines",
+    temp: "• temporary task “{{label}}”: {{points}}",
+    tempUnpriced: "• temporary task “{{label}}”: awaiting pricing, counts 0",
+    raw: "*2. Raw* = lines {{lines}} + temporary tasks {{temp}} = *{{raw}}*",
+    groupMax: "*3. Group max* in {{group}} ({{members}} staff): {{max}}{{holders}}",
+    holders: " ({{names}})",
+    quantity: "*4. Quantity* = 100 × {{raw}} ÷ {{max}} = *{{value}}*",
+    quantityZero: "*4. Quantity* = 0 (the group max is 0)",
+    qualityBase: "*5. Quality*: base 100",
+    adjustment: "• {{value}} {{reason}} → {{running}}",
+    vetoItem: "• ✗ veto: {{reason}}",
+    floor: "• floored at 0 (was {{before}})",
+    vetoApplied: "• the veto sets quality to 0",
+    quality: "Quality = *{{value}}*",
+    weights:
+      "*6. Weights* ({{category}}): quality {{quality}} × {{qw}} = {{qweighted}} · quantity {{quantity}} × {{nw}} = {{nweighted}}",
+    discretionary: "*7. Discretionary*: {{value}}",
+    final: "*8. Final* = {{qweighted}} + {{nweighted}} + {{disc}} = {{exact}} → rounded half up: *{{final}}*",
+    rank: "*9. Rank*: {{overall}} overall · {{category}} in {{categoryCode}} · {{section}} in the section",
+    rankOf: "{{rank}} of {{of}}",
+    rankShared: "{{rank}} of {{of}}, shared by {{count}}",
+    noSection: "no section",
+    replayOk: "✔ Replayed from these steps alone: {{final}}, equal to the {{status}} final.",
+    replayBad:
+      "✘ Replaying these steps gives {{final}}, not {{stored}} ({{problem}}). Tell the assessment group.",
+    statusPublished: "published",
+    statusPreview: "computed",
+    usage: "Usage: `/kpi why [@person] [YYYY-MM]`",
+  },
 };
-
 
 type DeepString<T> = { [K in keyof T]: T[K] extends string ? string : DeepString<T[K]> };
 /** The shape every catalog must have. */

@@ -1,10 +1,11 @@
 import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
-import { ACTIONS, ASSESS_ACTIONS } from "../../ids.js";
+import { ACTIONS, ASSESS_ACTIONS, CLOSE_ACTIONS } from "../../ids.js";
 import { type Route, router } from "../route.js";
 import { adminOpenAction, adminPickAction } from "./admin.js";
 import { awardWithdrawAction } from "./award-withdraw.js";
 import { cancelLogAction } from "./cancel-log.js";
+import { closeAnnounceAction, closePublishAction, closeRecomputeAction } from "./close.js";
 import { confirmLogAction } from "./confirm-log.js";
 import { deleteLineAction } from "./delete-line.js";
 import type { ActionArgs } from "./handler.js";
@@ -55,6 +56,9 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.homeList, homeListAction(ctx)],
     [ACTIONS.homeSubmit, homeSubmitAction(ctx)],
     [ASSESS_ACTIONS.pricingOpen, pricingOpenAction(ctx)],
+    [CLOSE_ACTIONS.recompute, closeRecomputeAction(ctx)],
+    [CLOSE_ACTIONS.publish, closePublishAction(ctx)],
+    [CLOSE_ACTIONS.announce, closeAnnounceAction(ctx)],
     [ASSESS_ACTIONS.qualityVeto, qualityVetoAction(ctx)],
     [ASSESS_ACTIONS.qualityRemove, qualityRemoveAction(ctx)],
     [ASSESS_ACTIONS.qualityRules, qualityPreviewAction(ctx)],

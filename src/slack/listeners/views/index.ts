@@ -1,9 +1,10 @@
 import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
-import { ASSESS_CALLBACKS, CALLBACKS } from "../../ids.js";
+import { ASSESS_CALLBACKS, CALLBACKS, CLOSE_CALLBACKS } from "../../ids.js";
 import { type Route, router } from "../route.js";
 import { adminSubmission } from "./admin.js";
 import { awardModalSubmission } from "./award-modal.js";
+import { closePublishSubmission } from "./close-publish.js";
 import { confirmModalSubmission } from "./confirm-modal.js";
 import { editModalSubmission } from "./edit-modal.js";
 import { logModalSubmission, type ViewArgs } from "./log-modal.js";
@@ -21,6 +22,7 @@ export function registerViews(app: App, ctx: SlackContext): void {
     [CALLBACKS.editModal, editModalSubmission(ctx)],
     [CALLBACKS.confirmModal, confirmModalSubmission(ctx)],
     [ASSESS_CALLBACKS.pricingModal, pricingModalSubmission(ctx)],
+    [CLOSE_CALLBACKS.publishModal, closePublishSubmission(ctx)],
     [ASSESS_CALLBACKS.qualityModal, qualityModalSubmission(ctx)],
     [ASSESS_CALLBACKS.vetoModal, vetoModalSubmission(ctx)],
     [ASSESS_CALLBACKS.awardModal, awardModalSubmission(ctx)],

@@ -10,6 +10,7 @@ import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
 import { assessmentSubcommands } from "./assessment.js";
 import { catalogSubcommands } from "./catalog.js";
+import { closeSubcommands } from "./close.js";
 import { deputySubcommands } from "./deputy.js";
 import { exportSubcommands } from "./export.js";
 import { jobsSubcommands } from "./jobs.js";
@@ -25,6 +26,7 @@ const SUBCOMMANDS: KpiTable = {
   ...deputySubcommands,
   ...jobsSubcommands,
   ...catalogSubcommands,
+  ...closeSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
