@@ -39,6 +39,8 @@ export const ConfigSchema = z
       message: "must be an http(s) URL ending with /api/",
     }),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Socket Mode only: serve /healthz, /readyz and /metrics on this port (HTTP mode serves them on PORT) */
+    HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     TZ_DEFAULT: optionalString.refine((v) => v === undefined || isTimeZone(v), {
       message: "unknown time zone",

@@ -3,6 +3,7 @@
  * listeners and the App Home refresher. Thin on purpose: the listeners live in ./listeners, the Block Kit
  * in ./blocks, the rules in src/domain.
  */
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
@@ -11,8 +12,12 @@ import type { Database } from "../db/client.js";
 import { type Clock, systemClock } from "../util/time.js";
 import { createContext, type SlackContext } from "./context.js";
 import { homeRefresher } from "./home.js";
+import { createHttpFront, type HttpFront, type Readiness } from "./http-front.js";
 import { registerListeners } from "./listeners/index.js";
 import { boltLogger, createLogger, type Logger } from "./logger.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { observeRequests, watchRateLimits } from "./observe.js";
+import { createReplayGuard, eventsOnce } from "./replay.js";
 
 export interface SlackAppOptions {
   config: Config;
@@ -25,12 +30,23 @@ export interface SlackAppOptions {
   clientOptions?: WebClientOptions;
   /** HTTP mode: where to listen (default config.PORT on all interfaces) */
   listen?: { port?: number; host?: string };
+  /** Prometheus registry and metrics (default: a new one per app) */
+  metrics?: Metrics;
+  /** shutdown: how long stop() waits for requests being handled (default 10 s) */
+  drainMs?: number;
 }
 
 export interface SlackApp {
   app: App;
   ctx: SlackContext;
+  metrics: Metrics;
+  /** database reachable and every migration of this release applied (GET /readyz) */
+  ready(): Promise<Readiness>;
   start(): Promise<{ port?: number }>;
+  /**
+   * Graceful stop: no new requests (HTTP: the listener closes, /readyz answers 503), the requests being
+   * handled finish (at most `drainMs`), the scheduled App Home refreshes are published, then it returns.
+   */
   stop(): Promise<void>;
   /** resolves once scheduled App Home refreshes are done (tests, shutdown) */
   idle(): Promise<void>;
@@ -47,6 +63,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const ctx = createContext({ database: opts.db, config, clock, logger });
+  const metrics = opts.metrics ?? createMetrics();
+  ctx.metrics = metrics;
+  const replay = createReplayGuard(opts.db, logger);
   const clientOptions: WebClientOptions = {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
@@ -60,46 +79,50 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     convoStore: false as const,
   };
 
+  const ready = async (): Promise<Readiness> => {
+    try {
+      await withTimeout(opts.db.sql.query("SELECT 1"), 2_000, "database did not answer within 2 s");
+      const status = await withTimeout(opts.db.status(), 5_000, "migration status took over 5 s");
+      const problems = [
+        ...(status.pending.length ? [`migrations pending: ${status.pending.join(", ")}`] : []),
+        ...status.problems,
+      ];
+      return { ok: problems.length === 0, problems };
+    } catch (error) {
+      return {
+        ok: false,
+        problems: [`database unreachable: ${error instanceof Error ? error.message : error}`],
+      };
+    }
+  };
+
   let app: App;
+  let front: HttpFront | undefined;
   if (mode === "socket") {
     if (!config.SLACK_APP_TOKEN) throw new Error("SLACK_APP_TOKEN is required in Socket Mode");
     app = new App({ ...common, appToken: config.SLACK_APP_TOKEN, socketMode: true });
   } else {
     if (!config.SLACK_SIGNING_SECRET) throw new Error("SLACK_SIGNING_SECRET is required in HTTP mode");
-    app = new App({
-      ...common,
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      customRoutes: [
-        {
-          path: "/healthz",
-          method: ["GET"],
-          handler: (_req, res) => {
-            opts.db.sql
-              .query("SELECT 1")
-              .then(() => {
-                res.writeHead(200, { "content-type": "text/plain" });
-                res.end("ok");
-              })
-              .catch(() => {
-                res.writeHead(503, { "content-type": "text/plain" });
-                res.end("database unavailable");
-              });
-          },
-        },
-      ],
-    });
+    front = createHttpFront({ signingSecret: config.SLACK_SIGNING_SECRET, logger, metrics, replay, ready });
+    app = new App({ ...common, receiver: front.receiver });
   }
 
   // requests being handled: App Home rebuilds (background work) slow down while there are any
   let inFlight = 0;
-  app.use(async ({ next }) => {
-    inFlight++;
-    try {
-      await next();
-    } finally {
-      inFlight--;
-    }
-  });
+  app.use(
+    observeRequests({
+      logger,
+      metrics,
+      onStart: () => {
+        inFlight++;
+      },
+      onEnd: () => {
+        inFlight--;
+      },
+    }),
+  );
+  app.use(eventsOnce(opts.db, logger));
+  watchRateLimits(app.client, metrics);
   const refresher = homeRefresher(ctx, app.client, { busy: () => inFlight > 0 });
   ctx.client = app.client;
   ctx.refreshHome = refresher.schedule;
@@ -108,9 +131,19 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     logger.error({ err: error }, "unhandled error in a Slack listener");
   });
 
+  let server: Server | undefined;
+  const settled = async (limitMs: number) => {
+    const until = Date.now() + limitMs;
+    while ((inFlight > 0 || (front?.pending() ?? 0) > 0) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return inFlight === 0 && (front?.pending() ?? 0) === 0;
+  };
   return {
     app,
     ctx,
+    metrics,
+    ready,
     async start() {
       // warm the caches so the first command's ack does not wait for them
       await Promise.allSettled([ctx.settings.get(), ctx.catalog.items(new Date().toISOString().slice(0, 7))]);
@@ -119,19 +152,41 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
         logger.info("Slack app connected (Socket Mode)");
         return {};
       }
-      const server = (await app.start({
+      server = (await app.start({
         port: opts.listen?.port ?? config.PORT,
         ...(opts.listen?.host ? { host: opts.listen.host } : {}),
-      })) as { address(): AddressInfo | string | null };
-      const address = server.address();
+      })) as Server;
+      const address = server.address() as AddressInfo | string | null;
       const port = typeof address === "object" && address ? address.port : undefined;
       logger.info({ port }, "Slack app listening (HTTP mode)");
       return { port };
     },
     async stop() {
-      await app.stop();
+      const drainMs = opts.drainMs ?? 10_000;
+      if (front) {
+        front.beginDrain(server);
+        const done = await settled(drainMs);
+        if (!done)
+          logger.warn({ inFlight, pending: front.pending() }, "stopping with requests still being handled");
+        server?.closeAllConnections();
+        await app.stop().catch(() => {}); // the listener is closed already
+      } else {
+        await app.stop();
+        await settled(drainMs);
+      }
       await refresher.idle({ unthrottled: true });
+      replay.close();
     },
     idle: () => refresher.idle(),
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -181,6 +181,8 @@ export const en = {
   },
   errors: {
     generic: "⚠️ Something went wrong. Please try again in a moment.",
+    unavailable:
+      "⏳ The appraisal database cannot be reached right now, so nothing was recorded. Please try again in a minute.",
     invalidRequest: "⚠️ That request could not be understood. Please try again.",
     auth: {
       unknownUser:

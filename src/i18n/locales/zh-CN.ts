@@ -177,6 +177,7 @@ export const zhCN: Catalog = {
   },
   errors: {
     generic: "⚠️ 出了点问题，请稍后重试。",
+    unavailable: "⏳ 考核数据库暂时无法连接，本次操作未记录。请一分钟后重试。",
     invalidRequest: "⚠️ 无法识别该请求，请重试。",
     auth: {
       unknownUser: "您尚未加入考核名单，请联系管理员添加（Slack ID：{{user}}）。",
