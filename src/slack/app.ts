@@ -165,7 +165,10 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       const drainMs = opts.drainMs ?? 10_000;
       if (front) {
         front.beginDrain(server);
-        const done = await settled(drainMs);
+        let done = await settled(drainMs);
+        // a request on a connection accepted just before the listener closed may still be on its way
+        await new Promise((r) => setTimeout(r, 250));
+        done = await settled(drainMs);
         if (!done)
           logger.warn({ inFlight, pending: front.pending() }, "stopping with requests still being handled");
         server?.closeAllConnections();

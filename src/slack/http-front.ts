@@ -207,8 +207,17 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
       if (draining) return;
       draining = true;
       if (server) {
-        server.close(() => {});
-        server.closeIdleConnections();
+        // Stop listening. Node's close() also drops the connections it deems idle, which includes one just
+        // accepted whose request is not parsed yet: that request would be lost (a reset, never retried by
+        // a load balancer since it was sent). Keep them: every response now says Connection: close, and
+        // the connections still open once the requests are done are closed by the caller.
+        const closeIdle = server.closeIdleConnections;
+        server.closeIdleConnections = () => {};
+        try {
+          server.close(() => {});
+        } finally {
+          server.closeIdleConnections = closeIdle;
+        }
       }
     },
   };

@@ -1,0 +1,444 @@
+/**
+ * `npm run test:faults`: the fault suite. Real processes: two replicas of the bot in HTTP mode on a
+ * private PostgreSQL instance, the fake Slack delivering to them in turn. Each case adds a row to the
+ * table printed at the end: case, requests, failures seen by users, entries lost (acknowledged as
+ * logged but not in the database), duplicates (a request's line in the database more than once).
+ *
+ * Every `/log` of a case carries a unique note, so each request's line can be found (and counted) in the
+ * database afterwards.
+ */
+import { randomBytes } from "node:crypto";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/client.js";
+import { seedDemo } from "../../src/domain/seed.js";
+import { type DeliveryResult, FakeSlack } from "../../src/emulator/index.js";
+import { renderBlocks } from "../../src/slack/blocks/render.js";
+import {
+  formatTable,
+  type PgInstance,
+  pgQuery,
+  pool,
+  type Replica,
+  type Row,
+  sleep,
+  startPostgres,
+  startReplica,
+} from "./cluster.js";
+
+const SECRET = `faults-${randomBytes(8).toString("hex")}`;
+const USERS = Array.from({ length: 50 }, (_, i) => `UFLT${String(i).padStart(4, "0")}`);
+const rows: Row[] = [];
+
+let pg: PgInstance;
+let slack: FakeSlack;
+let dbUrl: string;
+const replicas: (Replica | undefined)[] = [undefined, undefined];
+const ports: number[] = [];
+
+const ackText = (r: DeliveryResult) => {
+  const b = r.ackBody ?? {};
+  return `${String(b.text ?? "")}\n${renderBlocks(Array.isArray(b.blocks) ? b.blocks : [])}`;
+};
+const isLogged = (r: DeliveryResult) => r.acked && !r.late && /Logged \*SV001/.test(ackText(r));
+const isTryAgain = (r: DeliveryResult) =>
+  r.acked && !r.late && /cannot be reached right now|数据库暂时无法连接/.test(ackText(r));
+
+async function start(i: number) {
+  const r = await startReplica({
+    name: `r${i + 1}`,
+    databaseUrl: dbUrl,
+    slackApiUrl: slack.apiUrl,
+    signingSecret: SECRET,
+    botToken: slack.botToken,
+    ...(ports[i] ? { port: ports[i] } : {}),
+  });
+  ports[i] = r.port;
+  replicas[i] = r;
+  return r;
+}
+const targets = () => ports.map((p) => `http://127.0.0.1:${p}/slack/events`);
+
+/** `/log fpfs 1 <note>` from one of the staff (in turn). */
+const logCommand = (note: string, i: number) =>
+  slack.slashCommand({ user: USERS[i % USERS.length] as string, command: "/log", text: `fpfs 1 ${note}` });
+
+/** How many lines each note has in the database. */
+async function linesByNote(prefix: string): Promise<Map<string, number>> {
+  const rows = await pgQuery<{ note: string; n: string }>(
+    dbUrl,
+    `SELECT note, count(*) AS n FROM "Entry" WHERE note LIKE $1 AND status = 'ACTIVE' GROUP BY note`,
+    [`${prefix}%`],
+  );
+  return new Map(rows.map((r) => [r.note, Number(r.n)]));
+}
+
+/** Lost, duplicated, and committed without an acknowledgement, for the /log requests of a case. */
+async function account(prefix: string, results: DeliveryResult[], notes: string[]) {
+  const lines = await linesByNote(prefix);
+  let lost = 0;
+  let duplicates = 0;
+  let unacked = 0;
+  results.forEach((r, i) => {
+    const n = lines.get(notes[i] as string) ?? 0;
+    if (isLogged(r) && n === 0) lost++;
+    if (n > 1) duplicates += n - 1;
+    if (!isLogged(r) && n > 0) unacked++;
+  });
+  return { lost, duplicates, unacked };
+}
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  await pgQuery(pg.adminUrl, "CREATE DATABASE kpi_faults");
+  dbUrl = pg.urlFor("kpi_faults");
+  const db = await openDatabase({ databaseUrl: dbUrl, poolSize: 2 });
+  try {
+    await db.migrate();
+    await seedDemo(db.prisma);
+    const section = await db.prisma.section.findFirstOrThrow({ orderBy: { code: "asc" } });
+    for (const id of USERS) {
+      await db.prisma.person.create({
+        data: {
+          slackUserId: id,
+          name: `故障测试${id.slice(-4)}`,
+          locale: "en",
+          sectionId: section.id,
+          categoryCode: "SERVICE",
+          roles: { create: [{ role: "STAFF" }] },
+        },
+      });
+    }
+  } finally {
+    await db.close();
+  }
+  slack = await FakeSlack.start({
+    signingSecret: SECRET,
+    users: USERS.map((id) => ({ id, name: id.toLowerCase(), locale: "en-US", tz: "Asia/Shanghai" })),
+    ackWaitMs: 15_000,
+    waitForTimeoutMs: 10_000,
+  });
+  await Promise.all([start(0), start(1)]);
+  slack.setRequestUrls(targets());
+}, 240_000);
+
+afterAll(async () => {
+  for (const r of replicas) {
+    if (r && r.proc.exitCode === null) {
+      r.kill("SIGTERM");
+      await Promise.race([r.exited, sleep(15_000)]);
+      if (r.proc.exitCode === null) r.kill("SIGKILL");
+    }
+  }
+  await slack?.stop();
+  pg?.destroy();
+  if (rows.length)
+    console.log(`\nFault suite (2 replicas, PostgreSQL on port ${pg?.port}):\n${formatTable(rows)}\n`);
+}, 60_000);
+
+describe("fault suite", () => {
+  it("(d) replayed, stale and foreign-signed requests are refused", async () => {
+    const note = `d-${randomBytes(3).toString("hex")}`;
+    const body = new URLSearchParams({
+      command: "/log",
+      text: `fpfs 1 ${note}`,
+      user_id: USERS[0] as string,
+      team_id: slack.team.id,
+      channel_id: "C0GENERAL",
+      response_url: `${slack.baseUrl}/response/none`,
+      trigger_id: "1.2.3",
+    }).toString();
+    const [a, b] = targets() as [string, string];
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await slack.signedPost(body, { url: a, timestamp });
+    const replayOther = await slack.signedPost(body, { url: b, timestamp });
+    const replaySame = await slack.signedPost(body, { url: a, timestamp });
+    const stale = await slack.signedPost(body, { url: b, timestamp: timestamp - 6 * 60 });
+    const foreign = await slack.signedPost(body, { url: a, secret: "another-apps-secret" });
+    const noHeaders = await fetch(a, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    const statuses = [
+      first.status,
+      replayOther.status,
+      replaySame.status,
+      stale.status,
+      foreign.status,
+      noHeaders.status,
+    ];
+    const lines = await linesByNote(note);
+    rows.push({
+      case: "(d) replay / stale / foreign signature",
+      requests: 6,
+      failuresSeen: 0,
+      lost: first.status === 200 && (lines.get(note) ?? 0) === 0 ? 1 : 0,
+      duplicates: Math.max(0, (lines.get(note) ?? 0) - 1),
+      notes: `statuses ${statuses.join(" ")}`,
+    });
+    expect(statuses).toEqual([200, 401, 401, 401, 401, 401]);
+    expect(lines.get(note)).toBe(1);
+  });
+
+  it("(e) Events API retries of one event_id are handled once", async () => {
+    const user = USERS[1] as string;
+    await sleep(2000); // earlier Home refreshes done
+    const before = slack.callsTo("views.publish").filter((c) => c.args.user_id === user).length;
+    const first = await slack.openHome(user);
+    const d = slack.deliveries.find((x) => x.eventId === first.eventId)!;
+    const retries = [];
+    for (let i = 0; i < 3; i++) retries.push(await slack.retryEvent(d, { retryReason: "http_timeout" }));
+    await sleep(2500);
+    const published = slack.callsTo("views.publish").filter((c) => c.args.user_id === user).length - before;
+    const targetsHit = new Set(
+      slack.deliveries.filter((x) => x.eventId === first.eventId).map((x) => x.target),
+    );
+    rows.push({
+      case: "(e) event retried 3 times",
+      requests: 4,
+      failuresSeen: [first, ...retries].filter((r) => r.status !== 200).length,
+      lost: published === 0 ? 1 : 0,
+      duplicates: Math.max(0, published - 1),
+      notes: `Home published ${published}×; delivered to ${targetsHit.size} replicas`,
+    });
+    expect(published).toBe(1);
+    expect(targetsHit.size).toBe(2);
+  });
+
+  it("(g) a 20 MB body and malformed payloads are refused cleanly", async () => {
+    const big = `command=%2Flog&user_id=${USERS[0]}&text=${"x".repeat(20 * 1024 * 1024)}`;
+    const results = [
+      await slack.signedPost(big),
+      await slack.signedPost("payload=%7Bnot-json", {}),
+      await slack.signedPost("{truncated", { contentType: "application/json" }),
+      await slack.signedPost('{"type":', { contentType: "application/json" }),
+      await slack.signedPost("command=%2Flog", {}),
+    ];
+    const after = await logCommand(`g-${randomBytes(3).toString("hex")}`, 2);
+    const statuses = results.map((r) => r.status);
+    rows.push({
+      case: "(g) 20 MB body, malformed payloads",
+      requests: 6,
+      failuresSeen: isLogged(after) ? 0 : 1,
+      lost: 0,
+      duplicates: 0,
+      notes: `statuses ${statuses.join(" ")}; then /log ${isLogged(after) ? "logged" : "FAILED"}`,
+    });
+    expect(statuses).toEqual([413, 400, 400, 400, 400]);
+    expect(isLogged(after)).toBe(true);
+  });
+
+  it("(a) a replica killed (SIGKILL) during 200 /log commands: every acknowledged line exactly once", async () => {
+    const prefix = `a-${randomBytes(3).toString("hex")}-`;
+    const notes = Array.from({ length: 200 }, (_, i) => `${prefix}${i}`);
+    const victim = replicas[1]!;
+    const results = await pool(notes, 16, async (note, i) => {
+      if (i === 70) victim.kill("SIGKILL");
+      return logCommand(note, i);
+    });
+    await victim.exited;
+    const { lost, duplicates, unacked } = await account(prefix, results, notes);
+    const failed = results.filter((r) => !isLogged(r));
+    rows.push({
+      case: "(a) SIGKILL one replica, 200 /log",
+      requests: 200,
+      failuresSeen: failed.length,
+      lost,
+      duplicates,
+      notes: `${unacked} committed but not acknowledged (Slack showed an error); ${[...new Set(failed.map((r) => r.error ?? String(r.status)))].join(", ")}`,
+    });
+    await start(1);
+    expect(lost).toBe(0);
+    expect(duplicates).toBe(0);
+  });
+
+  it("graceful: SIGTERM to a replica during 150 /log commands finishes what it holds", async () => {
+    const prefix = `t-${randomBytes(3).toString("hex")}-`;
+    const notes = Array.from({ length: 150 }, (_, i) => `${prefix}${i}`);
+    const victim = replicas[0]!;
+    const results = await pool(notes, 16, async (note, i) => {
+      if (i === 50) victim.kill("SIGTERM");
+      return logCommand(note, i);
+    });
+    const code = await victim.exited;
+    const { lost, duplicates, unacked } = await account(prefix, results, notes);
+    const failed = results.filter((r) => !isLogged(r));
+    rows.push({
+      case: "SIGTERM one replica, 150 /log",
+      requests: 150,
+      failuresSeen: failed.length,
+      lost,
+      duplicates,
+      notes: `exit code ${code}; ${unacked} committed but not acknowledged${failed.map((r) => `; ${r.status} ${r.error ?? ""} ${ackText(r).slice(0, 60).trim()}`).join("")}`,
+    });
+    await start(0);
+    expect(code).toBe(0);
+    expect(lost).toBe(0);
+    expect(duplicates).toBe(0);
+    expect(failed.length).toBe(0);
+  });
+
+  it("(b) PostgreSQL restarted during load: 'try again' during the outage, nothing lost, recovery", async () => {
+    const prefix = `b-${randomBytes(3).toString("hex")}-`;
+    const notes = Array.from({ length: 150 }, (_, i) => `${prefix}${i}`);
+    let outage: Promise<void> | undefined;
+    const results = await pool(notes, 8, async (note, i) => {
+      if (i === 40) {
+        outage = (async () => {
+          await pg.stop("fast");
+          await sleep(3000);
+          await pg.start();
+        })();
+      }
+      if (i >= 40 && i < 100) await sleep(40); // spread the middle of the load over the outage
+      return logCommand(note, i);
+    });
+    await outage;
+    // after the restart, without restarting the replicas: everything works again
+    const afterNotes = Array.from({ length: 20 }, (_, i) => `${prefix}after-${i}`);
+    const after = await pool(afterNotes, 4, (note, i) => logCommand(note, i));
+    const all = [...results, ...after];
+    const allNotes = [...notes, ...afterNotes];
+    const { lost, duplicates, unacked } = await account(prefix, all, allNotes);
+    const tryAgain = results.filter(isTryAgain).length;
+    const unclear = all.filter((r) => !isLogged(r) && !isTryAgain(r));
+    rows.push({
+      case: "(b) PostgreSQL restart under load",
+      requests: all.length,
+      failuresSeen: all.filter((r) => !isLogged(r)).length,
+      lost,
+      duplicates,
+      notes: `${tryAgain} answered "try again"; ${unclear.length} other failures; after restart ${after.filter(isLogged).length}/20 logged; ${unacked} committed, not acked`,
+    });
+    expect(lost).toBe(0);
+    expect(duplicates).toBe(0);
+    expect(tryAgain).toBeGreaterThan(0);
+    expect(unclear.map((r) => `${r.status} ${r.error ?? ""} ${ackText(r).slice(0, 120)}`)).toEqual([]);
+    expect(after.every(isLogged)).toBe(true);
+  });
+
+  it("(f) 10,000 fuzzed /log texts: no crash, no 500, every reply a clear message", async () => {
+    const items = fc.constantFrom(
+      "fpfs",
+      "SV001",
+      "发票发售",
+      '"invoice sales"',
+      "SV999",
+      "fp",
+      "cbcj",
+      "temp",
+      "list",
+      "undo",
+      "help",
+      "帮助",
+      "submit",
+      "",
+    );
+    const counts = fc.oneof(
+      fc.integer({ min: -5, max: 20_000 }).map(String),
+      fc.constantFrom("1e9", "0", "3.5", "-0", "１２", "NaN", "2h", "90"),
+    );
+    const dates = fc.constantFrom(
+      "",
+      "today",
+      "yesterday",
+      "昨天",
+      "前天",
+      "2026-13-40",
+      "11-03",
+      "11月3日",
+      "2025-01-01",
+      "2030-01-01",
+      "2026-11-31",
+      "2026-02-29",
+    );
+    const notes = fc.string({ unit: "grapheme", maxLength: 30 });
+    const texts = fc.oneof(
+      { weight: 5, arbitrary: fc.tuple(items, counts, dates, notes).map((p) => p.join(" ")) },
+      { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 120 }) },
+      { weight: 1, arbitrary: fc.string({ unit: "grapheme-ascii", maxLength: 60 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1000, max: 6000 }).map((n) => `fpfs 1 ${"长".repeat(n)}`) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '\'; DROP TABLE "Entry"; --',
+          "fpfs 1 ' OR 1=1 --",
+          "<script>alert(1)</script>",
+          "fpfs\u00001",
+          "fpfs 1 \u0000",
+          "\u202e fpfs",
+          "fpfs 1 😀😀😀",
+          "temp 99999 x",
+          "temp -5 y",
+          "list 2026-99",
+          "submit 1999-01",
+        ),
+      },
+    );
+    const sample = fc.sample(texts, { numRuns: 10_000, seed: 20261127 });
+    const started = Date.now();
+    const results = await pool(sample, 16, (text, i) =>
+      slack.slashCommand({ user: USERS[i % USERS.length] as string, command: "/log", text }),
+    );
+    await sleep(3000); // answers sent through response_url after an empty ack
+    const problems: string[] = [];
+    let late = 0;
+    results.forEach((r, i) => {
+      const text = JSON.stringify(sample[i]).slice(0, 60);
+      if (r.status !== 200) return problems.push(`${text}: HTTP ${r.status} ${r.error ?? ""}`);
+      if (r.late) late++;
+      const reply = ackText(r).trim();
+      let answer = reply;
+      if (!reply) {
+        const posted = slack.responses.filter((p) => p.url === r.responseUrl);
+        const opened = slack.calls.some(
+          (c) => c.method === "views.open" && c.args.trigger_id === r.triggerId,
+        );
+        if (opened) return;
+        answer = posted
+          .map(
+            (p) =>
+              `${String(p.body.text ?? "")}\n${renderBlocks(Array.isArray(p.body.blocks) ? p.body.blocks : [])}`,
+          )
+          .join("\n")
+          .trim();
+        if (!answer) return problems.push(`${text}: no answer at all`);
+      }
+      if (/Something went wrong|出了点问题/.test(answer)) problems.push(`${text}: generic error`);
+      else if (
+        /\bat \S+\.(ts|js):\d+|TypeError|\[object Object\]/.test(answer) ||
+        ["undefined", "NaN", "null"].some((w) => answer.includes(w) && !String(sample[i]).includes(w))
+      )
+        problems.push(`${text}: unclear reply ${JSON.stringify(answer.slice(0, 160))}`);
+    });
+    const alive = replicas.every((r) => r && r.proc.exitCode === null);
+    rows.push({
+      case: "(f) 10,000 fuzzed /log texts",
+      requests: results.length,
+      failuresSeen: problems.length,
+      lost: 0,
+      duplicates: 0,
+      notes: `${Math.round((Date.now() - started) / 1000)} s; ${late} late acks; replicas alive: ${alive}`,
+    });
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(alive).toBe(true);
+  });
+
+  it("no replica logged a secret, and every request line has id, user, kind, latency", () => {
+    const logs = replicas.flatMap((r) => r?.logs ?? []);
+    const leaks = logs.filter(
+      (l) => l.includes(SECRET) || l.includes(slack.botToken) || l.includes("/response/"),
+    );
+    const requests = logs
+      .filter((l) => l.includes('"msg":"request"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(leaks.slice(0, 3)).toEqual([]);
+    expect(requests.length).toBeGreaterThan(100);
+    expect(
+      requests.every(
+        (r) => typeof r.reqId === "string" && typeof r.kind === "string" && typeof r.ms === "number",
+      ),
+    ).toBe(true);
+  });
+});
