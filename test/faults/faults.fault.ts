@@ -384,9 +384,12 @@ describe("fault suite", () => {
     await sleep(3000); // answers sent through response_url after an empty ack
     const problems: string[] = [];
     let late = 0;
-    results.forEach((r, i) => {
+    for (const [i, r] of results.entries()) {
       const text = JSON.stringify(sample[i]).slice(0, 60);
-      if (r.status !== 200) return problems.push(`${text}: HTTP ${r.status} ${r.error ?? ""}`);
+      if (r.status !== 200) {
+        problems.push(`${text}: HTTP ${r.status} ${r.error ?? ""}`);
+        continue;
+      }
       if (r.late) late++;
       const reply = ackText(r).trim();
       let answer = reply;
@@ -395,7 +398,7 @@ describe("fault suite", () => {
         const opened = slack.calls.some(
           (c) => c.method === "views.open" && c.args.trigger_id === r.triggerId,
         );
-        if (opened) return;
+        if (opened) continue;
         answer = posted
           .map(
             (p) =>
@@ -403,7 +406,10 @@ describe("fault suite", () => {
           )
           .join("\n")
           .trim();
-        if (!answer) return problems.push(`${text}: no answer at all`);
+        if (!answer) {
+          problems.push(`${text}: no answer at all`);
+          continue;
+        }
       }
       if (/Something went wrong|出了点问题/.test(answer)) problems.push(`${text}: generic error`);
       else if (
@@ -411,7 +417,7 @@ describe("fault suite", () => {
         ["undefined", "NaN", "null"].some((w) => answer.includes(w) && !String(sample[i]).includes(w))
       )
         problems.push(`${text}: unclear reply ${JSON.stringify(answer.slice(0, 160))}`);
-    });
+    }
     const alive = replicas.every((r) => r && r.proc.exitCode === null);
     rows.push({
       case: "(f) 10,000 fuzzed /log texts",
