@@ -7,8 +7,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
+import { createScheduler, type JobScheduler, type SchedulerOptions } from "../jobs/scheduler.js";
 import { type Clock, systemClock } from "../util/time.js";
 import { createContext, type SlackContext } from "./context.js";
 import { homeRefresher } from "./home.js";
@@ -34,6 +36,14 @@ export interface SlackAppOptions {
   metrics?: Metrics;
   /** shutdown: how long stop() waits for requests being handled (default 10 s) */
   drainMs?: number;
+  /**
+   * The reminder scheduler (src/jobs): on by default. `cron` (default: with the system clock) fires at the
+   * configured times; with a controllable clock call `jobs.runDueJobs(at)`. `sleep` replaces real waiting
+   * in the fan-out queue (tests).
+   */
+  jobs?: Partial<Pick<SchedulerOptions, "cron" | "catchUp" | "sleep" | "leaseMs" | "perSecond" | "owner">> & {
+    enabled?: boolean;
+  };
 }
 
 export interface SlackApp {
@@ -50,6 +60,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** resolves once scheduled App Home refreshes are done (tests, shutdown) */
   idle(): Promise<void>;
+  /** the reminder scheduler: `jobs.runDueJobs(at)` runs what is due at `at` (playground, tests) */
+  jobs: JobScheduler;
 }
 
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
@@ -126,6 +138,33 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const refresher = homeRefresher(ctx, app.client, { busy: () => inFlight > 0 });
   ctx.client = app.client;
   ctx.refreshHome = refresher.schedule;
+  // reminders go through their own client: rate-limited calls are handed back to the fan-out queue
+  const jobsClient = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
+    ...(clientOptions.fetch ? { fetch: clientOptions.fetch } : {}),
+    logger: boltLogger(logger),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 30_000,
+  });
+  const jobsOptions = opts.jobs ?? {};
+  const jobs = createScheduler({
+    db: opts.db.prisma,
+    client: jobsClient,
+    clock,
+    logger,
+    onReport: (r) => {
+      if (r.outcome === "dry-run") return;
+      // sent: delivered by this run; skipped: sent earlier (another replica, a restart) or not
+      // confirmed (left for reconciliation); failed: refused by Slack for good
+      metrics.jobs.inc({ job: r.job, result: "sent" }, r.sent);
+      metrics.jobs.inc({ job: r.job, result: "skipped" }, r.already + r.unconfirmed.length);
+      metrics.jobs.inc({ job: r.job, result: "failed" }, r.failed.length);
+    },
+    ...jobsOptions,
+  });
+  watchRateLimits(jobsClient, metrics);
+  ctx.jobs = jobs;
   registerListeners(app, ctx);
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
@@ -150,6 +189,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       if (mode === "socket") {
         await app.start();
         logger.info("Slack app connected (Socket Mode)");
+        if (jobsOptions.enabled !== false) await jobs.start();
         return {};
       }
       server = (await app.start({
@@ -159,9 +199,12 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       const address = server.address() as AddressInfo | string | null;
       const port = typeof address === "object" && address ? address.port : undefined;
       logger.info({ port }, "Slack app listening (HTTP mode)");
+      if (jobsOptions.enabled !== false) await jobs.start();
       return { port };
     },
     async stop() {
+      // the scheduler first: no new fan-out starts; what it holds finishes or is left to another replica
+      await jobs.stop();
       const drainMs = opts.drainMs ?? 10_000;
       if (front) {
         front.beginDrain(server);
@@ -181,6 +224,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       replay.close();
     },
     idle: () => refresher.idle(),
+    jobs,
   };
 }
 
