@@ -64,7 +64,20 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const slack = createSlackApp({ config, db, logger: log });
+  const clockStart = config.KPI_CLOCK_START ? Date.parse(config.KPI_CLOCK_START) : undefined;
+  const t0 = Date.now();
+  if (clockStart !== undefined)
+    log.warn({ start: config.KPI_CLOCK_START }, "test clock: time starts at KPI_CLOCK_START");
+  const slack = createSlackApp({
+    config,
+    db,
+    logger: log,
+    ...(clockStart !== undefined ? { clock: () => new Date(clockStart + Date.now() - t0) } : {}),
+    jobs: {
+      ...(config.JOBS_LEASE_MS ? { leaseMs: config.JOBS_LEASE_MS } : {}),
+      ...(config.JOBS_RECHECK_MS ? { recheckMs: config.JOBS_RECHECK_MS } : {}),
+    },
+  });
   const { port } = await slack.start();
   // Socket Mode has no HTTP server of its own: health and metrics on a side port when asked for
   const ops =

@@ -41,7 +41,9 @@ export interface SlackAppOptions {
    * configured times; with a controllable clock call `jobs.runDueJobs(at)`. `sleep` replaces real waiting
    * in the fan-out queue (tests).
    */
-  jobs?: Partial<Pick<SchedulerOptions, "cron" | "catchUp" | "sleep" | "leaseMs" | "perSecond" | "owner">> & {
+  jobs?: Partial<
+    Pick<SchedulerOptions, "cron" | "catchUp" | "sleep" | "leaseMs" | "perSecond" | "owner" | "recheckMs">
+  > & {
     enabled?: boolean;
   };
 }

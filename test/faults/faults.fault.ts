@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { seedDemo } from "../../src/domain/seed.js";
+import { writeSetting } from "../../src/domain/settings.js";
 import { type DeliveryResult, FakeSlack } from "../../src/emulator/index.js";
 import { renderBlocks } from "../../src/slack/blocks/render.js";
 import {
@@ -44,8 +45,12 @@ const isLogged = (r: DeliveryResult) => r.acked && !r.late && /Logged \*SV001/.t
 const isTryAgain = (r: DeliveryResult) =>
   r.acked && !r.late && /cannot be reached right now|数据库暂时无法连接/.test(ackText(r));
 
-async function start(i: number) {
+/** every replica's output, restarted ones included (checked for secrets at the end) */
+const allLogs: string[][] = [];
+
+async function start(i: number, env?: Record<string, string>) {
   const r = await startReplica({
+    ...(env ? { env } : {}),
     name: `r${i + 1}`,
     databaseUrl: dbUrl,
     slackApiUrl: slack.apiUrl,
@@ -55,6 +60,7 @@ async function start(i: number) {
   });
   ports[i] = r.port;
   replicas[i] = r;
+  allLogs.push(r.logs);
   return r;
 }
 const targets = () => ports.map((p) => `http://127.0.0.1:${p}/slack/events`);
@@ -112,9 +118,12 @@ beforeAll(async () => {
   } finally {
     await db.close();
   }
+  // the staff of the suite and the demo organisation's people are members of the Slack workspace
+  const demo = await pgQuery<{ slackUserId: string }>(dbUrl, `SELECT "slackUserId" FROM "Person"`);
+  const members = [...new Set([...USERS, ...demo.map((p) => p.slackUserId)])];
   slack = await FakeSlack.start({
     signingSecret: SECRET,
-    users: USERS.map((id) => ({ id, name: id.toLowerCase(), locale: "en-US", tz: "Asia/Shanghai" })),
+    users: members.map((id) => ({ id, name: id.toLowerCase(), locale: "en-US", tz: "Asia/Shanghai" })),
     ackWaitMs: 15_000,
     waitForTimeoutMs: 10_000,
   });
@@ -431,8 +440,107 @@ describe("fault suite", () => {
     expect(alive).toBe(true);
   });
 
+  it("(c) the 5th's reminders: both replicas up, then one killed mid fan-out: each reminder sent once", async () => {
+    const db = await openDatabase({ databaseUrl: dbUrl, poolSize: 1 });
+    try {
+      await writeSetting(db.prisma, "system", "fanoutPerSecond", 8); // a fan-out of a few seconds
+    } finally {
+      await db.close();
+    }
+    const stopAll = async () => {
+      for (const r of replicas) {
+        if (r && r.proc.exitCode === null) {
+          r.kill("SIGTERM");
+          await r.exited;
+        }
+      }
+    };
+    const run = async (clockStart: string, period: string, killAfter?: number) => {
+      await stopAll();
+      const from = slack.calls.length;
+      const env = { KPI_CLOCK_START: clockStart, JOBS_LEASE_MS: "4000", JOBS_RECHECK_MS: "1000" };
+      await Promise.all([start(0, env), start(1, env)]);
+      const sends = () =>
+        slack.calls.slice(from).filter((c) => c.method === "chat.postMessage" && c.response.ok === true);
+      let killed = "";
+      const until = Date.now() + 120_000;
+      for (;;) {
+        const [row] = await pgQuery<{ status: string; claimedBy: string | null }>(
+          dbUrl,
+          `SELECT status, "claimedBy" FROM "JobRun" WHERE job = 'remind-submit' AND period = $1`,
+          [period],
+        );
+        if (row?.status === "DONE") break;
+        if (killAfter !== undefined && !killed && sends().length >= killAfter && row?.claimedBy) {
+          const pid = Number(row.claimedBy.split(":")[1]);
+          const victim = replicas.find((r) => r?.proc.pid === pid);
+          if (victim) {
+            victim.kill("SIGKILL");
+            await victim.exited;
+            killed = `${victim.name} killed after ${sends().length} sends`;
+          }
+        }
+        if (Date.now() > until) throw new Error(`remind-submit ${period} not done: ${JSON.stringify(row)}`);
+        await sleep(killAfter !== undefined && !killed ? 20 : 250);
+      }
+      const recipients = await pgQuery<{ slackUserId: string; status: string }>(
+        dbUrl,
+        `SELECT p."slackUserId", r.status FROM "ReminderSend" r JOIN "Person" p ON p.id = r."recipientId"
+         WHERE r.job = 'remind-submit' AND r.period = $1`,
+        [period],
+      );
+      const perUser = new Map<string, number>();
+      for (const c of sends()) {
+        const ch = String(c.args.channel ?? "");
+        const user = ch.startsWith("D") ? ch.slice(1) : ch;
+        perUser.set(user, (perUser.get(user) ?? 0) + 1);
+      }
+      // a recipient recorded SENT without a DM is lost; SKIPPED ones (not in the Slack workspace, e.g.
+      // the demo people) get none, by design
+      const lost = recipients.filter(
+        (r) => r.status !== "SKIPPED" && (perUser.get(r.slackUserId) ?? 0) === 0,
+      ).length;
+      const duplicates = [...perUser.values()].reduce((n, k) => n + Math.max(0, k - 1), 0);
+      const statuses = new Map<string, number>();
+      for (const r of recipients) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      return {
+        recipients: recipients.length,
+        lost,
+        duplicates,
+        killed,
+        sent: sends().length,
+        statuses: [...statuses].map(([k, n]) => `${n} ${k}`).join(", "),
+      };
+    };
+    const up = await run("2026-11-05T09:00:30+08:00", "2026-10");
+    rows.push({
+      case: "(c) the 5th's reminders, both replicas up",
+      requests: up.recipients,
+      failuresSeen: 0,
+      lost: up.lost,
+      duplicates: up.duplicates,
+      notes: `${up.sent} DMs; recipients ${up.statuses}`,
+    });
+    const kill = await run("2026-08-05T09:00:30+08:00", "2026-07", 12);
+    rows.push({
+      case: "(c) the 5th's reminders, one replica killed mid fan-out",
+      requests: kill.recipients,
+      failuresSeen: 0,
+      lost: kill.lost,
+      duplicates: kill.duplicates,
+      notes: `${kill.killed || "NOT KILLED"}; the other resumed: ${kill.sent} DMs; recipients ${kill.statuses}`,
+    });
+    await stopAll();
+    await Promise.all([start(0), start(1)]);
+    expect(up.recipients).toBeGreaterThan(40);
+    expect([up.lost, up.duplicates]).toEqual([0, 0]);
+    expect(kill.killed).not.toBe("");
+    expect(kill.recipients).toBeGreaterThan(40);
+    expect([kill.lost, kill.duplicates]).toEqual([0, 0]);
+  });
+
   it("no replica logged a secret, and every request line has id, user, kind, latency", () => {
-    const logs = replicas.flatMap((r) => r?.logs ?? []);
+    const logs = allLogs.flat();
     const leaks = logs.filter(
       (l) => l.includes(SECRET) || l.includes(slack.botToken) || l.includes("/response/"),
     );
