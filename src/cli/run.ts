@@ -11,9 +11,11 @@ import { ScoringError } from "../scoring/errors.js";
 import { CliError, type Command, type CommandContext, EXIT, UsageError } from "./command.js";
 import { auditCommand } from "./commands/audit.js";
 import { backupCommand, restoreCommand } from "./commands/backup.js";
+import { calendarCommand } from "./commands/calendar.js";
 import { closeCommand } from "./commands/close.js";
 import { exportCommand } from "./commands/export.js";
 import { importCommand } from "./commands/import.js";
+import { jobsCommand } from "./commands/jobs.js";
 import { migrateCommand, statusCommand } from "./commands/migrate.js";
 import { seedCommand } from "./commands/seed.js";
 import { consoleOutput, type Output } from "./output.js";
@@ -26,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   closeCommand,
   auditCommand,
+  jobsCommand,
+  calendarCommand,
   backupCommand,
   restoreCommand,
 ];

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
+import { textOf } from "../slack/harness.js";
 import {
   JOB_FAKE_USERS,
   JOB_USERS,
@@ -288,5 +289,42 @@ describe("failures and rate limits", () => {
       (c) => c.method === "chat.postMessage" && c.status === 429,
     ).length;
     expect(rateLimited).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe("/kpi jobs in Slack", () => {
+  it("the assessment group sees the jobs, dry-runs and sends now; staff are refused", async () => {
+    h = await startJobsHarness({ at: "2026-11-04T15:00:00+08:00", seed: seedOctober });
+    const hh = h;
+    const reply = async (user: string, text: string) => {
+      const before = hh.slack.ephemerals(user).length;
+      await hh.slack.slashCommand({ user, command: "/kpi", text });
+      await hh.slack.waitFor(() => hh.slack.ephemerals(user).length > before, 10_000);
+      return textOf(hh.slack.ephemerals(user).at(-1));
+    };
+    const overview = await reply(JOB_USERS.group, "jobs");
+    expect(overview).toContain("Reminder jobs");
+    expect(overview).toContain("*submit reminder* `remind-submit`: next 2026-11-05 09:00 (2026-10)");
+    expect(overview).toContain("*daily nudge (nothing logged)* `nudge-daily`: off");
+
+    const dry = await reply(JOB_USERS.group, "jobs dry remind-submit 2026-10");
+    expect(dry).toContain("Dry run: *submit reminder* for 2026-10 would remind 3 people");
+    expect(dry).toContain("Anna Schmidt");
+    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(0);
+
+    const sent = await reply(JOB_USERS.group, "jobs run remind-quality");
+    expect(sent).toContain("✅ *quality-scoring reminder (assessment group)* for 2026-10: sent 1");
+    expect(h.dms(JOB_USERS.group)).toHaveLength(1);
+    const again = await reply(JOB_USERS.group, "jobs run remind-quality 2026-10");
+    expect(again).toContain("sent 0, already sent before 1");
+    expect(h.dms(JOB_USERS.group)).toHaveLength(1);
+
+    expect(await reply(JOB_USERS.group, "jobs run remind-everyone")).toContain(
+      "Unknown job “remind-everyone”",
+    );
+    expect(await reply(JOB_USERS.group, "jobs run remind-submit 2026-13")).toContain(
+      "“2026-13” is not a period",
+    );
+    expect(await reply(JOB_USERS.zhang, "jobs")).toContain("只有考核小组成员和管理员可以运行提醒任务");
   });
 });

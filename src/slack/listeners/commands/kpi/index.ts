@@ -8,11 +8,13 @@ import { homeView } from "../../../blocks/home.js";
 import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
+import { jobsSubcommands } from "./jobs.js";
 import { langSubcommands } from "./lang.js";
 import type { CommandArgs, KpiTable } from "./types.js";
 
 const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
+  ...jobsSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
