@@ -11,8 +11,10 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
+import { requireActor } from "../../src/domain/people.js";
 import { seedDemo } from "../../src/domain/seed.js";
 import { writeSetting } from "../../src/domain/settings.js";
+import { submitSheet } from "../../src/domain/sheets.js";
 import { type DeliveryResult, FakeSlack } from "../../src/emulator/index.js";
 import { renderBlocks } from "../../src/slack/blocks/render.js";
 import {
@@ -29,6 +31,9 @@ import {
 
 const SECRET = `faults-${randomBytes(8).toString("hex")}`;
 const USERS = Array.from({ length: 50 }, (_, i) => `UFLT${String(i).padStart(4, "0")}`);
+/** staff whose November sheets are submitted for the approvals of case (a) */
+const SUBMITTERS = Array.from({ length: 50 }, (_, i) => `UAPR${String(i).padStart(4, "0")}`);
+let chief = "";
 const rows: Row[] = [];
 
 let pg: PgInstance;
@@ -115,12 +120,27 @@ beforeAll(async () => {
         },
       });
     }
+    // case (a)'s approvals: staff of a section with a chief, each with a submitted November sheet
+    const sc = await db.prisma.sectionChief.findFirstOrThrow({ include: { person: true } });
+    chief = sc.person.slackUserId;
+    for (const id of SUBMITTERS) {
+      await db.prisma.person.create({
+        data: {
+          slackUserId: id,
+          name: `提交${id.slice(-4)}`,
+          locale: "en",
+          sectionId: sc.sectionId,
+          categoryCode: "SERVICE",
+          roles: { create: [{ role: "STAFF" }] },
+        },
+      });
+    }
   } finally {
     await db.close();
   }
   // the staff of the suite and the demo organisation's people are members of the Slack workspace
   const demo = await pgQuery<{ slackUserId: string }>(dbUrl, `SELECT "slackUserId" FROM "Person"`);
-  const members = [...new Set([...USERS, ...demo.map((p) => p.slackUserId)])];
+  const members = [...new Set([...USERS, ...SUBMITTERS, ...demo.map((p) => p.slackUserId)])];
   slack = await FakeSlack.start({
     signingSecret: SECRET,
     users: members.map((id) => ({ id, name: id.toLowerCase(), locale: "en-US", tz: "Asia/Shanghai" })),
@@ -238,28 +258,100 @@ describe("fault suite", () => {
     expect(isLogged(after)).toBe(true);
   });
 
-  it("(a) a replica killed (SIGKILL) during 200 /log commands: every acknowledged line exactly once", async () => {
+  it("(a) a replica killed (SIGKILL) during 200 /log commands and 50 approvals: every acknowledged line once, every approval once", async () => {
+    // 50 submitted sheets waiting for the chief: a line each (through Slack), then submitted
+    const prep = await pool(SUBMITTERS, 8, (id) =>
+      slack.slashCommand({ user: id, command: "/log", text: `fpfs 1 prep-${id}` }),
+    );
+    expect(prep.every(isLogged)).toBe(true);
+    const db = await openDatabase({ databaseUrl: dbUrl, poolSize: 2 });
+    const deps = { clock: () => new Date(), timeZone: "Asia/Shanghai" };
+    const sheets: { id: string; version: number }[] = [];
+    try {
+      for (const id of SUBMITTERS) {
+        const r = await submitSheet(db.prisma, deps, await requireActor(db.prisma, id), "2026-11");
+        const sheet = await db.prisma.sheet.findFirstOrThrow({
+          where: { person: { slackUserId: id }, month: "2026-11" },
+        });
+        expect(r).toBeTruthy();
+        sheets.push({ id: sheet.id, version: sheet.version });
+      }
+    } finally {
+      await db.close();
+    }
+    const approve = (sheet: { id: string; version: number }) =>
+      slack.sendInteraction({
+        type: "block_actions",
+        user: { id: chief, username: chief.toLowerCase(), team_id: slack.team.id },
+        team: { id: slack.team.id, domain: slack.team.domain },
+        api_app_id: slack.appId,
+        token: "emulator-verification-token",
+        trigger_id: `0.0.${sheet.id}`,
+        actions: [
+          {
+            type: "button",
+            action_id: "review_approve",
+            block_id: "card",
+            value: JSON.stringify({ s: sheet.id, v: sheet.version }),
+            action_ts: "1",
+          },
+        ],
+      });
+
     const prefix = `a-${randomBytes(3).toString("hex")}-`;
     const notes = Array.from({ length: 200 }, (_, i) => `${prefix}${i}`);
+    type Job = { kind: "log"; note: string } | { kind: "approve"; sheet: (typeof sheets)[number] };
+    const jobs: Job[] = [];
+    for (let i = 0; i < 200; i++) {
+      jobs.push({ kind: "log", note: notes[i] as string });
+      if (i % 4 === 3) jobs.push({ kind: "approve", sheet: sheets[(i - 3) / 4] as (typeof sheets)[number] });
+    }
     const victim = replicas[1]!;
-    const results = await pool(notes, 16, async (note, i) => {
-      if (i === 70) victim.kill("SIGKILL");
-      return logCommand(note, i);
+    const results = await pool(jobs, 16, async (job, i) => {
+      if (i === 90) victim.kill("SIGKILL");
+      return job.kind === "log" ? logCommand(job.note, i) : approve(job.sheet);
     });
     await victim.exited;
-    const { lost, duplicates, unacked } = await account(prefix, results, notes);
-    const failed = results.filter((r) => !isLogged(r));
+    const logResults = results.filter((_, i) => jobs[i]?.kind === "log");
+    const approveResults = results.filter((_, i) => jobs[i]?.kind === "approve");
+    const { lost, duplicates, unacked } = await account(prefix, logResults, notes);
+    await sleep(1500); // approvals acknowledged before their work finished (actions ack first)
+    const decided = async () =>
+      pgQuery<{ id: string; state: string; approvals: string }>(
+        dbUrl,
+        `SELECT s.id, s.state, (SELECT count(*) FROM "SheetTransition" t WHERE t."sheetId" = s.id AND t."toState" = 'APPROVED') AS approvals
+         FROM "Sheet" s WHERE s.id = ANY($1)`,
+        [sheets.map((x) => x.id)],
+      );
+    const first = await decided();
+    const notApproved = first.filter((r) => r.state !== "APPROVED");
+    // the chief clicks Approve again where the card still shows it (a double click elsewhere is harmless)
+    const again = await pool(sheets, 8, (sheet) => approve(sheet));
+    await sleep(1500);
+    const final = await decided();
+    const approvalDuplicates = final.reduce((n, r) => n + Math.max(0, Number(r.approvals) - 1), 0);
+    const approvalsMissing = final.filter((r) => r.state !== "APPROVED" || Number(r.approvals) !== 1).length;
     rows.push({
       case: "(a) SIGKILL one replica, 200 /log",
       requests: 200,
-      failuresSeen: failed.length,
+      failuresSeen: logResults.filter((r) => !isLogged(r)).length,
       lost,
       duplicates,
-      notes: `${unacked} committed but not acknowledged (Slack showed an error); ${[...new Set(failed.map((r) => r.error ?? String(r.status)))].join(", ")}`,
+      notes: `${unacked} committed but not acknowledged (Slack showed an error)`,
+    });
+    rows.push({
+      case: "(a) same, 50 approvals in flight",
+      requests: 50,
+      failuresSeen: approveResults.filter((r) => r.status !== 200).length + notApproved.length,
+      lost: approvalsMissing,
+      duplicates: approvalDuplicates,
+      notes: `${notApproved.length} not decided at first (replica died); clicked again: ${again.filter((r) => r.status === 200).length}/50 answered, all approved once`,
     });
     await start(1);
     expect(lost).toBe(0);
     expect(duplicates).toBe(0);
+    expect(approvalsMissing).toBe(0);
+    expect(approvalDuplicates).toBe(0);
   });
 
   it("graceful: SIGTERM to a replica during 150 /log commands finishes what it holds", async () => {
