@@ -535,7 +535,7 @@ describe("fault suite", () => {
   it("(c) the 5th's reminders: both replicas up, then one killed mid fan-out: each reminder sent once", async () => {
     const db = await openDatabase({ databaseUrl: dbUrl, poolSize: 1 });
     try {
-      await writeSetting(db.prisma, "system", "fanoutPerSecond", 8); // a fan-out of a few seconds
+      await writeSetting(db.prisma, "system", "fanoutPerSecond", 15); // a fan-out of a few seconds
     } finally {
       await db.close();
     }
@@ -622,8 +622,6 @@ describe("fault suite", () => {
       duplicates: kill.duplicates,
       notes: `${kill.killed || "NOT KILLED"}; the other resumed: ${kill.sent} DMs; recipients ${kill.statuses}`,
     });
-    await stopAll();
-    await Promise.all([start(0), start(1)]);
     expect(up.recipients).toBeGreaterThan(40);
     expect([up.lost, up.duplicates]).toEqual([0, 0]);
     expect(kill.killed).not.toBe("");

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDatabaseUnavailable } from "../../src/db/unavailable.js";
 import { signRequest } from "../../src/emulator/index.js";
 import { createLogger, scrub } from "../../src/slack/logger.js";
+import { startOpsServer } from "../../src/slack/ops-server.js";
 import { USERS } from "./fixtures.js";
 import { type Harness, SIGNING_SECRET, settle, startHarness } from "./harness.js";
 
@@ -100,6 +101,24 @@ describe("a production HTTP replica", () => {
     }
     const m = await get("/metrics");
     expect(m.text).toMatch(/kpi_slack_rate_limited_total\{method="views.publish"\} 1/);
+  });
+
+  it("Socket Mode's side port (HEALTH_PORT) answers /healthz, /readyz and /metrics", async () => {
+    const ops = await startOpsServer(h.app, 0);
+    try {
+      const at = (p: string) =>
+        request(`http://127.0.0.1:${ops.port}${p}`).then(
+          async (r) => [r.statusCode, await r.body.text()] as const,
+        );
+      expect(await at("/healthz")).toEqual([200, "ok"]);
+      expect(await at("/readyz")).toEqual([200, "ready"]);
+      const [status, text] = await at("/metrics");
+      expect(status).toBe(200);
+      expect(text).toContain("kpi_requests_total");
+      expect((await at("/nope"))[0]).toBe(404);
+    } finally {
+      ops.close();
+    }
   });
 
   it("scrubs tokens, hooks and passwords from any line", () => {
