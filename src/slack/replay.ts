@@ -37,7 +37,9 @@ function memoryKeys(windowMs = WINDOW_MS) {
       const now = Date.now();
       const at = seen.get(key);
       if (at !== undefined && now - at < windowMs) return false;
+      seen.delete(key);
       seen.set(key, now);
+      if (seen.size > 100_000) this.sweep();
       return true;
     },
     sweep() {
