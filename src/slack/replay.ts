@@ -4,9 +4,9 @@
  * - Replays: Bolt refuses a bad signature and a timestamp older than 5 minutes, but a captured request
  *   sent again within those 5 minutes passes both checks. Its signature (an HMAC of timestamp and body)
  *   is remembered for 10 minutes; a second request with the same signature is refused. On PostgreSQL the
- *   signatures live in a table (`SeenRequest`) every replica shares, written with asynchronous commit
- *   (an insert per request must not wait for a disk flush; after a database crash the last few could be
- *   forgotten, and a replay of those within 5 minutes would pass). When the database cannot be reached
+ *   signatures live in a table (`SeenRequest`) every replica shares, UNLOGGED (an insert per request
+ *   must not wait for a disk flush; after a database crash the table is empty, so a replay of a request
+ *   from the 5 minutes before the crash would pass). When the database cannot be reached
  *   the check falls back to this replica's memory (the request is then answered "try again" by its
  *   handler anyway). On PGlite one process owns the database, so memory suffices.
  * - Events API retries (same `event_id`, `x-slack-retry-num`): the event id is recorded in
@@ -67,12 +67,13 @@ export function createReplayGuard(database: Database, logger: Logger): ReplayGua
       if (database.kind !== "postgres") return true;
       if (!SAFE_KEY.test(key)) return false;
       try {
-        // one round trip, asynchronous commit: see above (the key is checked against SAFE_KEY)
-        const results = (await database.sql.exec(
-          `BEGIN; SET LOCAL synchronous_commit = off; INSERT INTO "SeenRequest" ("key") VALUES ('${key}') ON CONFLICT DO NOTHING; COMMIT;`,
-        )) as { command?: string; rowCount?: number | null }[];
-        const insert = Array.isArray(results) ? results.find((r) => r.command === "INSERT") : undefined;
-        return insert ? insert.rowCount === 1 : true;
+        // one prepared statement on an UNLOGGED table: no WAL, so no disk flush at its commit
+        const raw = rawSqlOf(database.prisma);
+        const sql = `INSERT INTO "SeenRequest" ("key") VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1 AS inserted`;
+        const rows = raw
+          ? await raw.query<{ inserted: number }>("kpi_seen_request", sql, [key])
+          : await database.prisma.$queryRawUnsafe<{ inserted: number }[]>(sql, key);
+        return rows.length === 1;
       } catch (error) {
         logger.warn(
           { err: error },
