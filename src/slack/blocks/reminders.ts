@@ -41,6 +41,8 @@ export type ReminderContent =
       already: number;
       failed: { name: string; error: string }[];
       unconfirmed: string[];
+      /** years without holiday data (deadlines there move off weekends only) */
+      missingHolidayYears?: number[];
     };
 
 const JOB_KEYS: Record<string, MessageKey> = {
@@ -185,6 +187,8 @@ export function reminderMessage(t: Translate, lang: Lang, c: ReminderContent): M
         blocks.push(
           context([t("jobs.summaryUnconfirmed", { list: nameList(t, lang, c.unconfirmed.map(esc), 30) })]),
         );
+      if (c.missingHolidayYears?.length)
+        blocks.push(section(t("jobs.list.holidayWarning", { years: c.missingHolidayYears.join(", ") })));
       return message(blocks);
     }
   }
