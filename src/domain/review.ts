@@ -7,8 +7,8 @@
  * - Who may decide a SUBMITTED sheet: its assigned reviewer (Sheet.reviewerId, set on submission by
  *   findReviewer), or a deputy of that reviewer active today (date range in the configured zone; both are
  *   recorded: decidedById = the deputy, decidedForId = the reviewer). A sheet without a reviewer (the
- *   branch chief's own) is decided by the assessment group. Nobody decides their own sheet. Everyone else
- *   is refused, and every refusal is audited (outcome REFUSED).
+ *   branch chief's own), or whose reviewer was deactivated since, is decided by the assessment group.
+ *   Nobody decides their own sheet. Everyone else is refused, and every refusal is audited (REFUSED).
  * - A decision is one conditional update (`WHERE state = 'SUBMITTED' AND version = v`) in one transaction,
  *   with a SheetTransition and audit rows: of any number of concurrent clicks exactly one wins; the others
  *   are refused with review.alreadyDecided naming who decided and when. A card carries the version it
@@ -563,7 +563,15 @@ async function authority(
   if (sheet.reviewerId && (await isActiveDeputy(tx, actor.personId, sheet.reviewerId, today))) {
     return { decidedForId: sheet.reviewerId };
   }
-  if (!sheet.reviewerId && hasRole(actor, "ASSESSMENT_GROUP")) return { decidedForId: null };
+  if (hasRole(actor, "ASSESSMENT_GROUP")) {
+    // a sheet without a reviewer, or whose reviewer has left since it was submitted
+    if (!sheet.reviewerId) return { decidedForId: null };
+    const reviewer = await tx.person.findUnique({
+      where: { id: sheet.reviewerId },
+      select: { active: true },
+    });
+    if (!reviewer?.active) return { decidedForId: null };
+  }
   throw new DomainError("review.notReviewer", { person: sheet.person.name, month: sheet.month });
 }
 
@@ -1055,12 +1063,18 @@ export async function reviewOverview(
   if (!isMonth(month)) throw new DomainError("log.badMonth", { value: month });
   const reviewers = await actingFor(db, deps, actor);
   const unassigned = hasRole(actor, "ASSESSMENT_GROUP");
+  const gone = unassigned
+    ? (await db.person.findMany({ where: { active: false }, select: { id: true } })).map((p) => p.id)
+    : [];
   const sheets = await db.sheet.findMany({
     where: {
       month,
       state: "SUBMITTED",
       personId: { not: actor.personId },
-      OR: [{ reviewerId: { in: reviewers } }, ...(unassigned ? [{ reviewerId: null }] : [])],
+      OR: [
+        { reviewerId: { in: reviewers } },
+        ...(unassigned ? [{ reviewerId: null }, { reviewerId: { in: gone } }] : []),
+      ],
     },
     include: { person: { select: PERSON_SELECT } },
     orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
