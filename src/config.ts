@@ -39,6 +39,19 @@ export const ConfigSchema = z
       message: "must be an http(s) URL ending with /api/",
     }),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Socket Mode only: serve /healthz, /readyz and /metrics on this port (HTTP mode serves them on PORT) */
+    HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** how long a replica's claim on a reminder run lasts without a heartbeat (ms, default 60000) */
+    JOBS_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
+    /** how often each replica looks for due runs nobody holds, e.g. after a crash (ms, default 60000) */
+    JOBS_RECHECK_MS: z.coerce.number().int().min(500).max(3_600_000).optional(),
+    /**
+     * Tests and demonstrations only (refused with NODE_ENV=production): the clock starts at this instant
+     * and runs in real time (e.g. 2026-11-05T09:00:30+08:00 to see the 5th's reminders)
+     */
+    KPI_CLOCK_START: optionalString.refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), {
+      message: "must be an ISO date-time, e.g. 2026-11-05T09:00:30+08:00",
+    }),
     PLAYGROUND_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     TZ_DEFAULT: optionalString.refine((v) => v === undefined || isTimeZone(v), {
       message: "unknown time zone",
@@ -46,6 +59,13 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((c, ctx) => {
+    if (c.KPI_CLOCK_START && process.env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["KPI_CLOCK_START"],
+        message: "is for tests only (NODE_ENV=production)",
+      });
+    }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -11,6 +11,7 @@ import { openDatabase } from "./db/client.js";
 import { seedCatalog, seedDemo } from "./domain/seed.js";
 import { createSlackApp } from "./slack/app.js";
 import { createLogger } from "./slack/logger.js";
+import { startOpsServer } from "./slack/ops-server.js";
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -26,7 +27,9 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, {
+    secrets: [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN],
+  });
   const started = Date.now();
   if (envFile) log.info({ file: envFile }, "read settings from the environment file");
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
@@ -61,20 +64,46 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const slack = createSlackApp({ config, db, logger: log });
+  const clockStart = config.KPI_CLOCK_START ? Date.parse(config.KPI_CLOCK_START) : undefined;
+  const t0 = Date.now();
+  if (clockStart !== undefined)
+    log.warn({ start: config.KPI_CLOCK_START }, "test clock: time starts at KPI_CLOCK_START");
+  const slack = createSlackApp({
+    config,
+    db,
+    logger: log,
+    ...(clockStart !== undefined ? { clock: () => new Date(clockStart + Date.now() - t0) } : {}),
+    jobs: {
+      ...(config.JOBS_LEASE_MS ? { leaseMs: config.JOBS_LEASE_MS } : {}),
+      ...(config.JOBS_RECHECK_MS ? { recheckMs: config.JOBS_RECHECK_MS } : {}),
+    },
+  });
   const { port } = await slack.start();
-  log.info({ mode: config.slackMode, port, database: db.kind, ms: Date.now() - started }, "bot running");
+  // Socket Mode has no HTTP server of its own: health and metrics on a side port when asked for
+  const ops =
+    config.slackMode === "socket" && config.HEALTH_PORT !== undefined
+      ? await startOpsServer(slack, config.HEALTH_PORT)
+      : undefined;
+  log.info(
+    { mode: config.slackMode, port, opsPort: ops?.port, database: db.kind, ms: Date.now() - started },
+    "bot running",
+  );
 
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      log.info({ signal }, "shutting down");
+      log.info({ signal }, "shutting down: finishing the requests being handled");
+      const t0 = Date.now();
       slack
         .stop()
+        .then(() => log.info({ ms: Date.now() - t0 }, "requests finished; closing the database"))
         .catch((e) => log.error({ err: e }, "error while stopping the Slack app"))
-        .finally(() => db.close().finally(resolve));
+        .finally(() => {
+          ops?.close();
+          db.close().finally(resolve);
+        });
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));

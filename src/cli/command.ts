@@ -28,9 +28,10 @@ export interface Command {
   options: NonNullable<ParseArgsConfig["options"]>;
   /**
    * "migrated": the database must be migrated (PGlite: pending migrations are applied first; PostgreSQL:
-   * refused until `migrate` is run); "any": the command works on any database (migrate, status).
+   * refused until `migrate` is run); "any": the command works on any database (migrate, status);
+   * "none": the CLI opens no database (restore, which must write an embedded folder nobody holds).
    */
-  needs: "migrated" | "any";
+  needs: "migrated" | "any" | "none";
   run(ctx: CommandContext, args: ParsedArgs): Promise<number>;
 }
 

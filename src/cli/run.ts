@@ -10,6 +10,7 @@ import { isImportRefused } from "../domain/import/problems.js";
 import { ScoringError } from "../scoring/errors.js";
 import { CliError, type Command, type CommandContext, EXIT, UsageError } from "./command.js";
 import { auditCommand } from "./commands/audit.js";
+import { backupCommand, restoreCommand } from "./commands/backup.js";
 import { calendarCommand } from "./commands/calendar.js";
 import { closeCommand } from "./commands/close.js";
 import { exportCommand } from "./commands/export.js";
@@ -29,6 +30,8 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   jobsCommand,
   calendarCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 const PROG = "npm run admin --";
@@ -106,12 +109,15 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     }
     // loaded here, not at the top: `--help` then starts without Prisma and PGlite
     const { openDatabase } = await import("../db/client.js");
-    db ??= await openDatabase({
-      databaseUrl: env.DATABASE_URL || undefined,
-      pgliteDir: env.PGLITE_DIR || undefined,
-    });
-    if (command.needs === "migrated") await ensureMigrated(db, out);
-    const ctx: CommandContext = { db, out, env, cwd: options.cwd ?? process.cwd() };
+    if (command.needs !== "none") {
+      db ??= await openDatabase({
+        databaseUrl: env.DATABASE_URL || undefined,
+        pgliteDir: env.PGLITE_DIR || undefined,
+      });
+    }
+    if (db && command.needs === "migrated") await ensureMigrated(db, out);
+    // "none": the command opens what it needs itself (ctx.db is then unset)
+    const ctx: CommandContext = { db: db as Database, out, env, cwd: options.cwd ?? process.cwd() };
     return await command.run(ctx, {
       positionals: parsed.positionals,
       values: parsed.values as Record<string, string | boolean | undefined>,

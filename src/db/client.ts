@@ -30,6 +30,8 @@ export interface Database {
   migrate(): Promise<string[]>;
   status(): Promise<MigrationStatus>;
   close(): Promise<void>;
+  /** PGlite only: a consistent copy of the whole data folder (a gzipped tarball; see `admin backup`) */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 export interface OpenOptions {
@@ -92,6 +94,7 @@ async function openEmbedded(options: OpenOptions): Promise<Database> {
     sql,
     migrate: () => applyMigrations(sql),
     status: () => migrationStatus(sql),
+    dumpDataDir: () => pglite.dumpDataDir("gzip"),
     async close() {
       if (closed) return;
       closed = true;

@@ -216,6 +216,8 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
   private listenPort = 0;
   private stopped = false;
   private deliveryCounter = 0;
+  private requestUrls: string[] = [];
+  private nextTarget = 0;
 
   private constructor(options: FakeSlackOptions) {
     super();
@@ -324,6 +326,18 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
   /** Sets the HTTP-mode delivery target (e.g. `http://127.0.0.1:3001/slack/events`). */
   setRequestUrl(url: string | undefined): void {
     this.requestUrl = url;
+    this.requestUrls = [];
+  }
+
+  /**
+   * Several HTTP-mode targets (replicas): deliveries go to them in turn, as a round-robin load balancer
+   * would, and a target that refuses the connection (a stopped replica) is skipped for that delivery,
+   * as nginx's `proxy_next_upstream error` does. A request already sent is never sent again.
+   */
+  setRequestUrls(urls: string[]): void {
+    this.requestUrls = [...urls];
+    this.requestUrl = urls[0];
+    this.nextTarget = 0;
   }
 
   addUser(user: FakeUser): FakeUser {
@@ -1171,12 +1185,30 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
         timestamp: request.signing?.timestamp,
       });
       const started = performance.now();
-      const response = await postRaw(
-        url,
+      const targets =
+        this.requestUrls.length > 1
+          ? this.requestUrls.map(
+              (_, i) => this.requestUrls[(this.nextTarget + i) % this.requestUrls.length] as string,
+            )
+          : [url];
+      this.nextTarget = (this.nextTarget + 1) % Math.max(1, this.requestUrls.length);
+      let response = await postRaw(
+        targets[0] as string,
         request.http.body,
         { "content-type": request.http.contentType, ...signature, ...request.http.headers },
         this.ackWaitMs,
       );
+      delivery.target = targets[0];
+      for (const next of targets.slice(1)) {
+        if (!(response.status === 0 && /ECONNREFUSED/.test(response.error ?? ""))) break;
+        delivery.target = next;
+        response = await postRaw(
+          next,
+          request.http.body,
+          { "content-type": request.http.contentType, ...signature, ...request.http.headers },
+          this.ackWaitMs,
+        );
+      }
       delivery.status = response.status;
       delivery.rawBody = response.body;
       if (response.error) delivery.error = response.error;

@@ -317,6 +317,8 @@ export interface Delivery {
   rawBody?: string;
   /** Transport error, if any. */
   error?: string;
+  /** HTTP: the URL the request was sent to (with several targets, see FakeSlack.setRequestUrls) */
+  target?: string;
 }
 
 /** What a delivery helper returns: the delivery plus what happened while waiting for the ack. */

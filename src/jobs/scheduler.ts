@@ -46,6 +46,13 @@ export interface SchedulerOptions {
   sleep?: (ms: number) => Promise<void>;
   leaseMs?: number;
   perSecond?: number;
+  /**
+   * how often every replica looks for due runs nobody holds (default 60 s): a run whose replica died
+   * mid fan-out (its lease expired) is resumed by another replica within this, without a restart
+   */
+  recheckMs?: number;
+  /** every finished run's report (the app counts it in its metrics) */
+  onReport?: (report: RunReport) => void;
 }
 
 export interface JobScheduler {
@@ -76,6 +83,7 @@ export function createScheduler(o: SchedulerOptions): JobScheduler {
   let tasks: ScheduledTask[] = [];
   let cronSignature = "";
   let watcher: NodeJS.Timeout | undefined;
+  let rechecker: NodeJS.Timeout | undefined;
   let stopped = false;
   /** runs claimed by the cron coordinator, by node-cron key, for the task to execute */
   const claimedByKey = new Map<string, { occurrence: Occurrence; run: JobRun }[]>();
@@ -106,7 +114,9 @@ export function createScheduler(o: SchedulerOptions): JobScheduler {
 
   const runOne = async (job: JobName, period: string, opts: RunOptions & { claimed?: JobRun }) => {
     try {
-      return await runJob(deps(), job, period, opts);
+      const report = await runJob(deps(), job, period, opts);
+      o.onReport?.(report);
+      return report;
     } catch (error) {
       o.logger.error({ err: error, job, period }, "job run failed");
       throw error;
@@ -202,8 +212,15 @@ export function createScheduler(o: SchedulerOptions): JobScheduler {
     async start() {
       stopped = false;
       if (stopController.signal.aborted) stopController = new AbortController();
-      if (o.catchUp ?? true)
+      if (o.catchUp ?? true) {
         void track(runDueJobs(clock()).catch((e) => o.logger.error({ err: e }, "catch-up failed")));
+        // takeover: a due run left RUNNING by a replica that died (lease expired) is claimed and resumed
+        rechecker = setInterval(() => {
+          if (running.size === 0 && !stopped)
+            void track(runDueJobs(clock()).catch((e) => o.logger.warn({ err: e }, "due-run check failed")));
+        }, o.recheckMs ?? 60_000);
+        rechecker.unref();
+      }
       if (useCron) {
         await installCron();
         watcher = setInterval(() => {
@@ -215,6 +232,7 @@ export function createScheduler(o: SchedulerOptions): JobScheduler {
     async stop() {
       stopped = true;
       if (watcher) clearInterval(watcher);
+      if (rechecker) clearInterval(rechecker);
       for (const t of tasks) await t.destroy();
       tasks = [];
       cronSignature = "";

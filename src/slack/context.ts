@@ -5,6 +5,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Database, Db } from "../db/client.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import type { Actor } from "../domain/people.js";
 import {
   DEFAULT_LANG,
@@ -21,6 +22,8 @@ import { esc, truncate } from "./blocks/kit.js";
 import { ActorCache, LocaleCache, SettingsCache } from "./caches.js";
 import { CatalogCache, isDomainError } from "./domain.js";
 import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
+import { markOutcome } from "./observe.js";
 
 export interface SlackContext {
   database: Database;
@@ -40,6 +43,8 @@ export interface SlackContext {
   jobs?: JobScheduler;
   /** publishes the person's App Home (after ack, debounced and coalesced; `now` when they opened it) */
   refreshHome: (slackUserId: string, opts?: { now?: boolean }) => void;
+  /** the app's Prometheus metrics (set by createSlackApp) */
+  metrics?: Metrics;
 }
 
 export function createContext(opts: {
@@ -119,6 +124,12 @@ function formatParam(value: unknown): unknown {
  */
 export function errorText(ctx: SlackContext, lang: Lang, error: unknown, where: string): string {
   const t = translator(lang);
+  if (isDomainError(error)) markOutcome("user_error");
+  else if (isDatabaseUnavailable(error)) {
+    markOutcome("unavailable");
+    ctx.logger.warn({ err: error, where }, "database unavailable; the user was asked to try again");
+    return t("errors.unavailable");
+  } else markOutcome("error");
   if (isDomainError(error)) {
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(error.params)) {

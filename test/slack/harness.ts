@@ -3,7 +3,7 @@
  * against a real test database with the fixtures. One harness per test file; `close()` stops the app,
  * then the fake, then the database.
  */
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/client.js";
 import { FakeSlack, type StoredEphemeral, type StoredMessage } from "../../src/emulator/index.js";
@@ -39,7 +39,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(mode: "http" | "socket" = "http"): Promise<Harness> {
+export async function startHarness(
+  mode: "http" | "socket" = "http",
+  opts: { logger?: Logger } = {},
+): Promise<Harness> {
   const db = await createTestDatabase();
   let slack: FakeSlack | undefined;
   let app: SlackApp | undefined;
@@ -62,7 +65,7 @@ export async function startHarness(mode: "http" | "socket" = "http"): Promise<Ha
       config,
       db,
       clock: clock.now,
-      logger: pino({ level: process.env.SLACK_TEST_LOG ?? "silent" }),
+      logger: opts.logger ?? pino({ level: process.env.SLACK_TEST_LOG ?? "silent" }),
       receiver: mode,
       clientOptions: { retryConfig: { retries: 0 } },
       listen: { port: 0, host: "127.0.0.1" },

@@ -485,6 +485,8 @@ export const en = {
       notPublished: "{{month}} is not published yet.",
       nothingPublished: "No month has been published yet.",
     },
+    unavailable:
+      "⏳ The appraisal database cannot be reached right now, so nothing was recorded. Please try again in a minute.",
   },
   exports: {
     usage:

@@ -472,6 +472,7 @@ export const zhCN: Catalog = {
       notPublished: "{{month}} 尚未公布。",
       nothingPublished: "尚无已公布的月份。",
     },
+    unavailable: "⏳ 考核数据库暂时无法连接，本次操作未记录。请一分钟后重试。",
   },
   exports: {
     usage:
