@@ -3,14 +3,16 @@
  * demo organisation on first run, then run the bot:
  * - with SLACK_APP_TOKEN: Socket Mode (development, no public URL needed);
  * - with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP mode on PORT (production, several replicas);
- * - with no Slack tokens: report readiness and exit (the local playground is a later addition).
+ * - with no Slack tokens: the playground (src/playground): the bot on the embedded database with the demo
+ *   organisation, the Slack emulator, and a Slack-like web page at http://localhost:PLAYGROUND_PORT.
  * Ctrl-C / SIGTERM stop the app and close the database.
  */
-import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
+import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { openDatabase } from "./db/client.js";
-import { seedCatalog, seedDemo } from "./domain/seed.js";
+import { seedCatalog } from "./domain/seed.js";
+import { startPlayground } from "./playground/index.js";
 import { createSlackApp } from "./slack/app.js";
-import { createLogger } from "./slack/logger.js";
+import { createLogger, type Logger } from "./slack/logger.js";
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -29,6 +31,9 @@ async function main(): Promise<number> {
   const log = createLogger(config.LOG_LEVEL);
   const started = Date.now();
   if (envFile) log.info({ file: envFile }, "read settings from the environment file");
+
+  if (config.slackMode === "playground") return runPlayground(config, log, started);
+
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const applied = await db.migrate();
   log.info(
@@ -36,29 +41,10 @@ async function main(): Promise<number> {
     applied.length ? "migrations applied" : "database up to date",
   );
 
-  // First run: an empty catalog gets the sample catalog; with no Slack configured, the demo organisation too.
+  // First run: an empty catalog gets the sample catalog.
   if ((await db.prisma.workItem.count()) === 0) {
-    if (config.slackMode === "playground") {
-      const s = await seedDemo(db.prisma);
-      log.info(
-        { items: s.catalog.created, people: s.people.created },
-        "seeded the sample catalog and the demo organisation",
-      );
-    } else {
-      const s = await seedCatalog(db.prisma);
-      log.info({ items: s.catalog.created }, "seeded the sample catalog");
-    }
-  }
-
-  if (config.slackMode === "playground") {
-    const people = await db.prisma.person.count();
-    const items = await db.prisma.workItem.count();
-    log.info(
-      { database: db.kind, where: db.where, people, items, ms: Date.now() - started },
-      "ready: no Slack tokens configured (set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET to connect to Slack)",
-    );
-    await db.close();
-    return 0;
+    const s = await seedCatalog(db.prisma);
+    log.info({ items: s.catalog.created }, "seeded the sample catalog");
   }
 
   const slack = createSlackApp({ config, db, logger: log });
@@ -80,6 +66,49 @@ async function main(): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
   return 0;
+}
+
+/** Resolves when SIGINT or SIGTERM arrives (once). */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+}
+
+async function runPlayground(config: Config, log: Logger, started: number): Promise<number> {
+  let playground: Awaited<ReturnType<typeof startPlayground>>;
+  try {
+    playground = await startPlayground({ config, logger: log });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      console.error(
+        `Port ${config.PLAYGROUND_PORT} is in use. Stop what runs there, or set PLAYGROUND_PORT to another port.`,
+      );
+      return 1;
+    }
+    throw e;
+  }
+  log.info({ url: playground.url, ms: Date.now() - started }, "playground page served");
+  console.log(
+    `\n  Playground: ${playground.url}\n  (no Slack tokens configured: the bot runs against the built-in Slack emulator; Ctrl-C to stop)\n`,
+  );
+  const signal = untilSignal();
+  const outcome = await Promise.race([
+    playground.ready.then(
+      () => "ready" as const,
+      () => "failed" as const,
+    ),
+    signal,
+  ]);
+  if (outcome === "ready")
+    console.log(`  Ready (${Date.now() - started} ms after start): ${playground.url}\n`);
+  const code = outcome === "failed" ? 1 : 0;
+  if (outcome === "ready") log.info({ signal: await signal }, "shutting down");
+  else if (outcome !== "failed") log.info({ signal: outcome }, "shutting down");
+  await playground.stop();
+  return code;
 }
 
 main().then(

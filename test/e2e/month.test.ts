@@ -1,0 +1,107 @@
+/**
+ * The playground in a real browser: a staff member logs three lines (one by command, one through the
+ * log form with the item autocomplete, one temporary task) and submits the month. Every step goes from
+ * the page through the Slack emulator to the real Bolt app; screenshots at each step.
+ */
+
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchBrowser,
+  type RunningPlayground,
+  removeDir,
+  screenshots,
+  spawnPlayground,
+} from "./playground.js";
+
+const STAFF = "U0DEMO05"; // 张伟 Zhang Wei, SERVICE, English
+
+let pg: RunningPlayground;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+
+beforeAll(async () => {
+  pg = await spawnPlayground();
+  browser = await launchBrowser();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (pg) {
+    await pg.stop();
+    removeDir(pg.dir);
+  }
+});
+
+async function command(page: Page, text: string) {
+  const box = page.locator("#composer-input");
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+describe("playground: a staff member's month", () => {
+  it("logs three lines and submits", async () => {
+    const shot = screenshots(page, "month");
+    await page.goto(`${pg.url}?user=${STAFF}&place=dm`);
+    await shot("starting");
+    await pg.ready;
+    await page.locator("#app").waitFor({ state: "visible", timeout: 120_000 });
+    // a deterministic day: Friday 2026-11-20, 10:00 in Shanghai
+    const set = await page.request.post(`${pg.url}api/clock`, { data: { at: "2026-11-20T10:00:00+08:00" } });
+    expect(set.ok()).toBe(true);
+    await expect.poll(() => page.locator("#user-name").textContent()).toContain("Zhang Wei");
+    await shot("dm with the bot");
+
+    // 1. by command, with the suggestions
+    await page.locator("#composer-input").fill("/lo");
+    await page.locator("#suggestions .suggestion").first().waitFor();
+    expect(await page.locator("#suggestions").textContent()).toContain("/log");
+    await shot("command suggestions");
+    await command(page, "/log fpfs 3");
+    const logged = page.locator(".msg.ephemeral", { hasText: "Invoice sales" });
+    await logged.waitFor();
+    expect(await logged.textContent()).toContain("Only visible to you");
+    await shot("logged by command");
+
+    // 2. through the form, picking the item with the autocomplete
+    await command(page, "/log");
+    const modal = page.locator(".modal[data-callback-id=log_modal]");
+    await modal.waitFor();
+    await modal.locator("[data-block-id=item] .combo-input").fill("archive");
+    const option = page.locator(".combo-option", { hasText: "Archive" }).first();
+    await option.waitFor();
+    await shot("item autocomplete");
+    await option.dispatchEvent("mousedown");
+    await modal.locator("[data-block-id=item_info]").waitFor(); // views.update shows the item's points
+    await modal.locator("[data-block-id=count] input").fill("4");
+    await modal.locator("[data-block-id=note] input").fill("October files");
+    await shot("log form filled");
+    await modal.locator("[data-modal-submit]").click();
+    await modal.waitFor({ state: "detached" });
+    await page.locator(".msg", { hasText: "Archive filing" }).first().waitFor();
+    await shot("logged through the form");
+
+    // 3. a temporary task
+    await command(page, "/log temp 90 Prepared the seminar on the new invoice rules");
+    await page.locator(".msg.ephemeral", { hasText: "seminar" }).waitFor();
+    await shot("temporary task");
+
+    // 4. submit the month
+    await command(page, "/log submit");
+    const submit = page.locator("button[data-action-id=sheet_submit]").last();
+    await submit.waitFor();
+    await shot("submit summary");
+    await submit.click();
+    await page
+      .locator(".msg", { hasText: /submitted/i })
+      .last()
+      .waitFor();
+    await shot("submitted");
+
+    // the App Home shows the month
+    await page.locator("[data-tab=home]").click();
+    await page.locator(".home .bk-header").first().waitFor();
+    await shot("app home");
+  });
+});
