@@ -8,11 +8,10 @@
  * Ctrl-C / SIGTERM stop the app and close the database.
  */
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
-import { openDatabase } from "./db/client.js";
-import { seedCatalog } from "./domain/seed.js";
-import { startPlayground } from "./playground/index.js";
-import { createSlackApp } from "./slack/app.js";
 import { createLogger, type Logger } from "./slack/logger.js";
+
+// The database, Bolt and the playground are imported when needed (below): in playground mode the page's
+// server listens before the heavy modules load, so the page is there within a few seconds.
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -34,6 +33,11 @@ async function main(): Promise<number> {
 
   if (config.slackMode === "playground") return runPlayground(config, log, started);
 
+  const [{ openDatabase }, { seedCatalog }, { createSlackApp }] = await Promise.all([
+    import("./db/client.js"),
+    import("./domain/seed.js"),
+    import("./slack/app.js"),
+  ]);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const applied = await db.migrate();
   log.info(
@@ -68,15 +72,29 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Resolves when SIGINT or SIGTERM arrives (once). */
-function untilSignal(): Promise<string> {
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later signals are ignored while shutting down (Ctrl-C in a
+ * terminal reaches npm, tsx and node at once, and tsx relays it again), so a repeat cannot cut the
+ * database's close short; a third one forces the exit.
+ */
+function untilSignal(log: Logger): Promise<string> {
   return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
+    let count = 0;
+    const on = (signal: string) => {
+      count++;
+      if (count === 1) resolve(signal);
+      else if (count === 3) {
+        log.warn({ signal }, "forced exit");
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", () => on("SIGINT"));
+    process.on("SIGTERM", () => on("SIGTERM"));
   });
 }
 
 async function runPlayground(config: Config, log: Logger, started: number): Promise<number> {
+  const { startPlayground } = await import("./playground/index.js");
   let playground: Awaited<ReturnType<typeof startPlayground>>;
   try {
     playground = await startPlayground({ config, logger: log });
@@ -94,7 +112,7 @@ async function runPlayground(config: Config, log: Logger, started: number): Prom
   console.log(
     `\n  Playground: ${playground.url}\n  (no Slack tokens configured: the bot runs against the built-in Slack emulator; Ctrl-C to stop)\n`,
   );
-  const signal = untilSignal();
+  const signal = untilSignal(log);
   const outcome = await Promise.race([
     playground.ready.then(
       () => "ready" as const,

@@ -9,11 +9,9 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config.js";
-import { type Database, openDatabase } from "../db/client.js";
-import { seedDemo } from "../domain/seed.js";
-import { readSettings, writeSetting } from "../domain/settings.js";
-import { FakeSlack } from "../emulator/index.js";
-import { createSlackApp, type SlackApp } from "../slack/app.js";
+import type { Database } from "../db/client.js";
+import type { FakeSlack } from "../emulator/index.js";
+import type { SlackApp } from "../slack/app.js";
 import type { Logger } from "../slack/logger.js";
 import { PlaygroundClock } from "./clock.js";
 import { fakeUserOf, loadPeople } from "./directory.js";
@@ -65,6 +63,22 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
 
   const boot = async (): Promise<void> => {
     const started = Date.now();
+    server.setStatus("starting", "loading");
+    // loaded after the page's server listens: together they take a few seconds to import
+    const [
+      { openDatabase },
+      { seedDemo },
+      { readSettings, writeSetting },
+      { FakeSlack },
+      { createSlackApp },
+    ] = await Promise.all([
+      import("../db/client.js"),
+      import("../domain/seed.js"),
+      import("../domain/settings.js"),
+      import("../emulator/index.js"),
+      import("../slack/app.js"),
+    ]);
+    if (stopping) return;
     server.setStatus("starting", "opening the database");
     db ??= await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
     if (stopping) return;

@@ -202,7 +202,8 @@ export class PlaygroundServer {
     const p = url.pathname;
     if (method === "GET") {
       if (p === "/" || p === "/index.html") return this.serveStatic(res, "index.html");
-      if (p === "/static/fonts/NotoSansSC.ttf") return this.serveFile(res, CJK_FONT, "font/ttf", "max-age=86400");
+      if (p === "/static/fonts/NotoSansSC.ttf")
+        return this.serveFile(res, CJK_FONT, "font/ttf", "max-age=86400");
       if (p.startsWith("/static/")) return this.serveStatic(res, p.slice("/static/".length));
       if (p === "/api/status") return json(res, 200, this.status);
       if (p === "/api/events") return this.events(req, res);
@@ -239,7 +240,12 @@ export class PlaygroundServer {
     return this.serveFile(res, file, STATIC_TYPES[path.extname(file)] ?? "application/octet-stream");
   }
 
-  private async serveFile(res: ServerResponse, file: string, type: string, cache = "no-cache"): Promise<void> {
+  private async serveFile(
+    res: ServerResponse,
+    file: string,
+    type: string,
+    cache = "no-cache",
+  ): Promise<void> {
     let data: Buffer;
     try {
       data = await readFile(file);

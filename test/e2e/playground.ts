@@ -21,31 +21,44 @@ export interface RunningPlayground {
   /** ms from spawn to the URL being printed (page served) and to "Ready" */
   servedMs: number;
   ready: Promise<number>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
 /** Spawns `tsx src/main.ts` in playground mode on a free port with its own database folder. */
 export async function spawnPlayground(
-  opts: { dir?: string; port?: number } = {},
+  opts: { dir?: string; port?: number; via?: "tsx" | "npm"; logLevel?: string } = {},
 ): Promise<RunningPlayground> {
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), "kpi-playground-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PGLITE_DIR: dir,
     PLAYGROUND_PORT: String(opts.port ?? 0),
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: opts.logLevel ?? "warn",
   };
   for (const k of ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DATABASE_URL"])
     delete env[k];
   env.ENV_FILE = path.join(dir, "no.env");
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "src/main.ts"], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // `npm start` runs in its own process group, and stop() signals the whole group, as Ctrl-C in a
+  // terminal does (npm, tsx and node each receive it).
+  const child =
+    opts.via === "npm"
+      ? spawn("npm", ["start", "--silent"], {
+          cwd: ROOT,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        })
+      : spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "src/main.ts"], {
+          cwd: ROOT,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   let out = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // the exit code, or the signal that ended it (npm re-raises the SIGINT its script ended with)
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal)),
+  );
   const waitFor = (re: RegExp, timeoutMs: number) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
       const check = () => {
@@ -88,8 +101,14 @@ export async function spawnPlayground(
     ready,
     output: () => out,
     async stop(signal = "SIGINT") {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (opts.via === "npm" && child.pid) process.kill(-child.pid, signal);
+        else child.kill(signal);
+      }
+      const timer = setTimeout(() => {
+        if (opts.via === "npm" && child.pid) process.kill(-child.pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      }, 30_000);
       const code = await exited;
       clearTimeout(timer);
       return code;
