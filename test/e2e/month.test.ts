@@ -64,16 +64,20 @@ describe("playground: a staff member's month", () => {
     expect(await logged.textContent()).toContain("Only visible to you");
     await shot("logged by command");
 
-    // 2. through the form, picking the item with the autocomplete
+    // 2. through the form: saving without an item is refused (response_action: errors), then the
+    //    autocomplete (external_select → block_suggestion) picks it and views.update shows its points
     await command(page, "/log");
     const modal = page.locator(".modal[data-callback-id=log_modal]");
     await modal.waitFor();
+    await modal.locator("[data-modal-submit]").click();
+    await modal.locator("[data-block-id=item] .bk-error").waitFor();
+    await shot("form refused without an item");
     await modal.locator("[data-block-id=item] .combo-input").fill("archive");
     const option = page.locator(".combo-option", { hasText: "Archive" }).first();
     await option.waitFor();
     await shot("item autocomplete");
     await option.dispatchEvent("mousedown");
-    await modal.locator("[data-block-id=item_info]").waitFor(); // views.update shows the item's points
+    await modal.locator("[data-block-id=item_info]").waitFor();
     await modal.locator("[data-block-id=count] input").fill("4");
     await modal.locator("[data-block-id=note] input").fill("October files");
     await shot("log form filled");
@@ -86,6 +90,35 @@ describe("playground: a staff member's month", () => {
     await command(page, "/log temp 90 Prepared the seminar on the new invoice rules");
     await page.locator(".msg.ephemeral", { hasText: "seminar" }).waitFor();
     await shot("temporary task");
+
+    // a mistake, fixed from the list: the overflow menu edits one line and deletes another
+    await command(page, "/log fpfs 1 by mistake");
+    await page.locator(".msg.ephemeral", { hasText: "by mistake" }).waitFor();
+    await command(page, "/log list");
+    const wrong = page.locator(".bk-section", { hasText: "by mistake" }).last();
+    await wrong.waitFor();
+    await shot("my lines");
+    await wrong.locator("[data-action-id=line_menu]").click();
+    await shot("line menu");
+    await wrong.locator(".menu-item", { hasText: "Delete" }).click();
+    const confirmDelete = page.locator("button[data-action-id=line_delete]").last();
+    await confirmDelete.waitFor();
+    expect(await confirmDelete.getAttribute("class")).toContain("btn-danger");
+    await shot("delete confirmation");
+    await confirmDelete.click();
+    await page.locator(".bk-section", { hasText: "by mistake" }).waitFor({ state: "detached" });
+
+    await command(page, "/log list");
+    const archive = page.locator(".bk-section", { hasText: "Archive filing" }).last();
+    await archive.waitFor();
+    await archive.locator("[data-action-id=line_menu]").click();
+    await archive.locator(".menu-item", { hasText: "Edit" }).click();
+    const edit = page.locator(".modal[data-callback-id=edit_modal]");
+    await edit.locator("[data-block-id=count] input").waitFor();
+    await edit.locator("[data-block-id=count] input").fill("6");
+    await shot("edit form");
+    await edit.locator("[data-modal-submit]").click();
+    await edit.waitFor({ state: "detached" });
 
     // 4. submit the month
     await command(page, "/log submit");
@@ -102,6 +135,22 @@ describe("playground: a staff member's month", () => {
     // the App Home shows the month
     await page.locator("[data-tab=home]").click();
     await page.locator(".home .bk-header").first().waitFor();
+    await expect.poll(() => page.locator(".home").textContent()).toMatch(/submitted/i);
     await shot("app home");
+
+    // the clock control jumps to a deadline morning
+    await page.locator("#clock-button").click();
+    await page.locator("#clock-month").fill("2026-12");
+    await page.locator("#clock-5th").click();
+    await expect.poll(() => page.locator("#clock-text").textContent()).toContain("5 Dec 2026, 09:00");
+    await shot("clock on the 5th");
+
+    // the user switcher: the section chief, with her roles
+    await page.locator("#user-button").click();
+    await page.locator("#user-menu [data-user=U0DEMO04]").waitFor();
+    await shot("user switcher");
+    await page.locator("#user-menu [data-user=U0DEMO04]").click();
+    await expect.poll(() => page.locator("#user-name").textContent()).toContain("Wang Fang");
+    expect(await page.locator("#user-roles").textContent()).toContain("section chief");
   });
 });

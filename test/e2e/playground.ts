@@ -151,6 +151,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
 /** Numbered screenshots for one test: shot("logged by command") → 03-logged-by-command.png */
 export function screenshots(page: Page, name: string) {
   const dir = path.join(SHOTS, name);
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return async (label: string) => {

@@ -120,7 +120,11 @@ const initials = (p) =>
         .join("")
         .slice(0, 2)
     : p.name.slice(-2);
-const avatarColor = (id) => `hsl(${[...id].reduce((a, c) => a + c.charCodeAt(0) * 7, 0) % 360} 45% 42%)`;
+const avatarColor = (id) => {
+  let x = 7;
+  for (const c of id) x = (x * 31 + c.charCodeAt(0)) % 100_003;
+  return `hsl(${(x * 47) % 360} 45% 40%)`;
+};
 const person = (id) => S.people.find((p) => p.id === id);
 
 function avatar(p, cls = "avatar") {
@@ -795,6 +799,7 @@ function wireClock() {
     S.clock = { ...r.clock, fetchedAt: Date.now() };
     drawClock();
     const jobs = r.jobs;
+    if (S.place === "home") track(api("/api/home", { user: S.user.id }));
     $("clock-result").textContent = jobs?.error
       ? `Jobs failed: ${jobs.error}`
       : jobs?.summary
