@@ -35,6 +35,13 @@ export const SettingsSchema = z.object({
       time: "09:00",
     }),
   dailyNudge: z.object({ enabled: z.boolean(), time: hhmm }).default({ enabled: false, time: "17:30" }),
+  /** escalations the day after each deadline (next working day under "next-working-day"): chiefs get who
+   * missed the submit deadline, the assessment group which reviewers missed the review deadline */
+  escalation: z.object({ enabled: z.boolean(), time: hhmm }).default({ enabled: true, time: "09:00" }),
+  /** reminders and escalations on/off as a whole (the admin CLI and "send now" still work) */
+  remindersEnabled: z.boolean().default(true),
+  /** reminders sent per second at most (Slack: about 1 per second per channel, plus a workspace-wide limit) */
+  fanoutPerSecond: z.number().int().min(1).max(1000).default(20),
   /** catch-up window for a job whose time passed while the bot was down, in hours (same day only) */
   catchUpHours: z.number().int().min(0).max(24).default(12),
   /** "full": everyone sees the whole ranking; "top": top N in the channel, own rank by DM */

@@ -28,7 +28,7 @@ import { type Db, inOrder, type Tx } from "../db/client.js";
 import type { SheetState } from "../generated/prisma/enums.js";
 import { type Clock, currentMonth, shiftMonth } from "../util/time.js";
 import { audit } from "./audit.js";
-import { type DeadlineSettings, isPastDeadline, submitDeadline } from "./deadlines.js";
+import { type DeadlineSettings, isPastDeadline, submitDeadline, withCalendar } from "./deadlines.js";
 import { DomainError } from "./errors.js";
 import {
   auditRefusals,
@@ -61,8 +61,9 @@ export function defaultSubmitMonth(today: string, lastDayForPrevious = 7): strin
   return Number(today.slice(8, 10)) <= lastDayForPrevious ? shiftMonth(month, -1) : month;
 }
 
+/** The deadline settings with the working-day calendar when the holiday rule needs it (effective dates). */
 async function deadlineSettings(db: Db | Tx, deps: SheetDeps): Promise<DeadlineSettings> {
-  return deps.settings ?? (await readSettings(db));
+  return withCalendar(db, deps.settings ?? (await readSettings(db)));
 }
 
 export interface SheetSummary {

@@ -457,6 +457,16 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
     return this.state.accepted.get(channel?.id ?? recipient) ?? 0;
   }
 
+  /**
+   * From now on `chat.postMessage` to this recipient (user id, DM or channel id) answers `{ ok: false,
+   * error }` (e.g. "channel_not_found", "is_archived"); `null` lifts it. Not cleared by `reset()`.
+   */
+  failPostsTo(recipient: string, error: string | null): void {
+    const id = this.state.resolveChannel(recipient)?.id ?? recipient;
+    if (error) this.state.postFailures.set(id, error);
+    else this.state.postFailures.delete(id);
+  }
+
   /** Accepted `chat.postMessage` calls per conversation id. */
   acceptedCounts(): Record<string, number> {
     return Object.fromEntries(this.state.accepted);

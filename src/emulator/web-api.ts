@@ -120,6 +120,8 @@ export function createMethods(): Record<string, MethodHandler> {
   define("chat.postMessage", "bot", (args, { ws }) => {
     const channel = ws.resolveChannel(str(args.channel));
     if (!channel) return fail("channel_not_found");
+    const refused = ws.postFailures.get(channel.id);
+    if (refused) return fail(refused);
     if (!hasContent(args)) return fail("no_text");
     const invalid = ws.checkMessageContent(content(args), "chat.postMessage");
     if (invalid) return invalid;

@@ -144,6 +144,8 @@ export class Workspace {
   readonly triggers = new Map<string, TriggerRecord>();
   readonly responseUrls = new Map<string, ResponseUrlRecord>();
   readonly accepted = new Map<string, number>();
+  /** conversation id → the error `chat.postMessage` answers there (see FakeSlack.failPostsTo) */
+  readonly postFailures = new Map<string, string>();
 
   private seq = 0;
 

@@ -6,8 +6,10 @@
 import type { AddressInfo } from "node:net";
 import { App } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
+import { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
+import { createScheduler, type JobScheduler, type SchedulerOptions } from "../jobs/scheduler.js";
 import { type Clock, systemClock } from "../util/time.js";
 import { createContext, type SlackContext } from "./context.js";
 import { homeRefresher } from "./home.js";
@@ -25,6 +27,14 @@ export interface SlackAppOptions {
   clientOptions?: WebClientOptions;
   /** HTTP mode: where to listen (default config.PORT on all interfaces) */
   listen?: { port?: number; host?: string };
+  /**
+   * The reminder scheduler (src/jobs): on by default. `cron` (default: with the system clock) fires at the
+   * configured times; with a controllable clock call `jobs.runDueJobs(at)`. `sleep` replaces real waiting
+   * in the fan-out queue (tests).
+   */
+  jobs?: Partial<Pick<SchedulerOptions, "cron" | "catchUp" | "sleep" | "leaseMs" | "perSecond" | "owner">> & {
+    enabled?: boolean;
+  };
 }
 
 export interface SlackApp {
@@ -34,6 +44,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** resolves once scheduled App Home refreshes are done (tests, shutdown) */
   idle(): Promise<void>;
+  /** the reminder scheduler: `jobs.runDueJobs(at)` runs what is due at `at` (playground, tests) */
+  jobs: JobScheduler;
 }
 
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
@@ -103,6 +115,24 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const refresher = homeRefresher(ctx, app.client, { busy: () => inFlight > 0 });
   ctx.client = app.client;
   ctx.refreshHome = refresher.schedule;
+  // reminders go through their own client: rate-limited calls are handed back to the fan-out queue
+  const jobsClient = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...(clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {}),
+    ...(clientOptions.fetch ? { fetch: clientOptions.fetch } : {}),
+    logger: boltLogger(logger),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 30_000,
+  });
+  const jobsOptions = opts.jobs ?? {};
+  const jobs = createScheduler({
+    db: opts.db.prisma,
+    client: jobsClient,
+    clock,
+    logger,
+    ...jobsOptions,
+  });
+  ctx.jobs = jobs;
   registerListeners(app, ctx);
   app.error(async (error) => {
     logger.error({ err: error }, "unhandled error in a Slack listener");
@@ -117,6 +147,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       if (mode === "socket") {
         await app.start();
         logger.info("Slack app connected (Socket Mode)");
+        if (jobsOptions.enabled !== false) await jobs.start();
         return {};
       }
       const server = (await app.start({
@@ -126,12 +157,15 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : undefined;
       logger.info({ port }, "Slack app listening (HTTP mode)");
+      if (jobsOptions.enabled !== false) await jobs.start();
       return { port };
     },
     async stop() {
+      await jobs.stop();
       await app.stop();
       await refresher.idle({ unthrottled: true });
     },
     idle: () => refresher.idle(),
+    jobs,
   };
 }

@@ -14,6 +14,7 @@ import {
   translateDynamic,
   translator,
 } from "../i18n/index.js";
+import type { JobScheduler } from "../jobs/scheduler.js";
 import { type Clock, todayIn } from "../util/time.js";
 import { sheetStateName } from "./blocks/format.js";
 import { esc, truncate } from "./blocks/kit.js";
@@ -35,6 +36,8 @@ export interface SlackContext {
   deps: { clock: Clock; timeZone: string };
   /** set once the App exists: the bot's Web API client */
   client?: WebClient;
+  /** the reminder scheduler (set by createSlackApp) */
+  jobs?: JobScheduler;
   /** publishes the person's App Home (after ack, debounced and coalesced; `now` when they opened it) */
   refreshHome: (slackUserId: string, opts?: { now?: boolean }) => void;
 }

@@ -5,6 +5,7 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
+import { previousMonthWindow, withCalendar } from "../domain/deadlines.js";
 import { translator } from "../i18n/index.js";
 import type { HomeData, HomeResultView } from "./blocks/home.js";
 import { homeView, unknownUserHome } from "./blocks/home.js";
@@ -47,7 +48,7 @@ export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeDat
   requireActive(actor);
   const day = today(ctx);
   const month = day.slice(0, 7);
-  const settings = await ctx.settings.get();
+  const settings = await withCalendar(ctx.db, await ctx.settings.get());
   const summary = await readHomeSummary(ctx.db, actor.personId, month);
   return {
     month,
@@ -59,7 +60,7 @@ export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeDat
     tempAwaiting: summary.tempAwaiting,
     nextDeadline: nextDeadline(day, settings),
     lastResult: summary.lastResult,
-    submitMonth: defaultSubmitMonth(day, settings.reviewDeadlineDay),
+    submitMonth: defaultSubmitMonth(day, previousMonthWindow(day, settings)),
   };
 }
 

@@ -7,6 +7,7 @@
  * response_url.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { previousMonthWindow, withCalendar } from "../../../domain/deadlines.js";
 import { type Lang, translator } from "../../../i18n/index.js";
 import { helpMessage } from "../../blocks/help.js";
 import type { Message } from "../../blocks/kit.js";
@@ -152,8 +153,9 @@ export async function submitReply(
   lang: Lang,
   month?: string,
 ): Promise<Message> {
-  const settings = await ctx.settings.get();
-  const m = month ?? defaultSubmitMonth(today(ctx), settings.reviewDeadlineDay);
+  const settings = await withCalendar(ctx.db, await ctx.settings.get());
+  const day = today(ctx);
+  const m = month ?? defaultSubmitMonth(day, previousMonthWindow(day, settings));
   const s = await sheetSummary(ctx.db, { ...ctx.deps, settings }, actor, m);
   return submitSummaryMessage(translator(lang), lang, toSummaryView(lang, s));
 }
