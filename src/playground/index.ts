@@ -60,6 +60,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
   let slack: FakeSlack | undefined;
   let app: SlackApp | undefined;
   let stopping = false;
+  let tick: NodeJS.Timeout | undefined;
 
   const boot = async (): Promise<void> => {
     const started = Date.now();
@@ -134,6 +135,15 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     const { port: botPort } = await app.start();
     slack.setRequestUrl(`http://127.0.0.1:${botPort}/slack/events`);
     server.attach({ db, slack, app, clock, people, timeZone: (await readSettings(db.prisma)).timeZone });
+    // Reminders: the clock control runs what is due at the new time; between jumps, a tick once a minute
+    // runs what falls due as the playground's clock moves on (what node-cron does with the real clock).
+    const jobs = app.jobs;
+    server.onClockJump = async (at) => summarizeRuns(await jobs.runDueJobs(at));
+    tick = setInterval(() => {
+      if (!stopping)
+        jobs.runDueJobs(clock.date()).catch((e) => log.warn({ err: e }, "scheduled jobs failed"));
+    }, 60_000);
+    tick.unref();
     server.setStatus("ready", undefined);
     log.info({ url, ms: Date.now() - started, people: people.length }, "playground ready");
   };
@@ -156,6 +166,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        if (tick) clearInterval(tick);
         await ready.catch(() => {});
         server.closeStreams();
         if (app) await app.stop().catch((e) => log.error({ err: e }, "error while stopping the bot"));
@@ -166,4 +177,28 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       return stopped;
     },
   };
+}
+
+/** What the clock control shows after a jump: which scheduled jobs ran and how many messages they sent. */
+export function summarizeRuns(
+  reports: {
+    job: string;
+    period: string;
+    outcome: string;
+    sent: number;
+    already: number;
+    failed: unknown[];
+  }[],
+): { summary: string; runs: typeof reports } {
+  const ran = reports.filter((r) => r.outcome !== "already-done");
+  const summary =
+    ran.length === 0
+      ? "No scheduled job was due at that time (or it had already run)."
+      : ran
+          .map(
+            (r) =>
+              `${r.job} ${r.period}: ${r.sent} sent${r.already ? `, ${r.already} already sent` : ""}${r.failed.length ? `, ${r.failed.length} failed` : ""}${r.outcome === "done" ? "" : ` (${r.outcome})`}`,
+          )
+          .join("; ");
+  return { summary, runs: reports };
 }

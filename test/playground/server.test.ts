@@ -174,12 +174,18 @@ describe("playground server", () => {
   });
 
   it("jumps the clock to the 5th at 09:00 in the scheme's zone, and the bot follows it", async () => {
-    const r = await post<{ clock: { iso: string; shifted: boolean } }>("/api/clock", {
-      month: "2026-12",
-      day: 5,
-    });
+    const r = await post<{ clock: { iso: string; shifted: boolean }; jobs: { summary: string } }>(
+      "/api/clock",
+      { month: "2026-12", day: 5 },
+    );
     expect(r.body.clock.iso.slice(0, 16)).toBe("2026-12-05T01:00");
     expect(r.body.clock.shifted).toBe(true);
+    // the scheduler ran what is due: the submit reminder for November, in the DMs
+    expect(r.body.jobs.summary).toMatch(/remind-submit 2026-11: \d+ sent/);
+    const dm = await until(async () => (await state("U0DEMO06")).messages.at(-1));
+    expect(dm.text.length).toBeGreaterThan(0);
+    const again = await post<{ jobs: { summary: string } }>("/api/clock", { month: "2026-12", day: 5 });
+    expect(again.body.jobs.summary).toContain("No scheduled job was due");
     await post("/api/command", { user: STAFF, channel: STAFF, text: "/log fpfs 1" });
     await until(async () => (await state()).ephemerals.some((e) => e.text.includes("on 2026-12-05")));
     expect((await post("/api/clock", { month: "2026-02", day: 30 })).status).toBe(400);
