@@ -32,6 +32,22 @@ export const ACTIONS = {
   links: "links_input",
   files: "files_input",
   checklist: "checklist_input",
+  /** review card and overview buttons (value: ReviewRef) */
+  reviewApprove: "review_approve",
+  reviewReturn: "review_return",
+  reviewAdjust: "review_adjust",
+  reviewDetails: "review_details",
+  /** page buttons inside the Details and Adjust modals (value: ReviewRef with p) */
+  reviewDetailsPage: "review_details_page",
+  reviewAdjustPage: "review_adjust_page",
+  /** `/kpi review`: approve all clean sheets (value: ApproveAllRef) */
+  reviewApproveAll: "review_approve_all",
+  /** `/kpi reopen`: open the reopen modal (value: ReviewRef) */
+  reviewReopen: "review_reopen",
+  /** modal inputs of the review modals */
+  reviewReason: "review_reason_input",
+  reviewCount: "review_count_input",
+  reviewLineReason: "review_line_reason_input",
 } as const;
 
 export const BLOCKS = {
@@ -44,6 +60,10 @@ export const BLOCKS = {
   files: "files",
   /** prefix: the checklist block id carries the item id so a new item starts unticked */
   checklistPrefix: "checklist:",
+  reviewReason: "review_reason",
+  /** prefixes: the Adjust modal's count and reason blocks carry the entry id */
+  reviewCountPrefix: "adjc:",
+  reviewReasonPrefix: "adjr:",
 } as const;
 
 export const CALLBACKS = {
@@ -52,4 +72,8 @@ export const CALLBACKS = {
   confirmModal: "log_confirm_modal",
   loadingModal: "loading_modal",
   messageModal: "message_modal",
+  reviewReturnModal: "review_return_modal",
+  reviewAdjustModal: "review_adjust_modal",
+  reviewDetailsModal: "review_details_modal",
+  reviewReopenModal: "review_reopen_modal",
 } as const;

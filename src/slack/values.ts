@@ -29,6 +29,25 @@ export type ListRef = z.infer<typeof ListRefSchema>;
 export const SheetRefSchema = z.object({ m: month, s: id.optional(), v: z.number().int().min(0).optional() });
 export type SheetRef = z.infer<typeof SheetRefSchema>;
 
+/**
+ * A sheet on a review card, the overview or a review modal: sheet id, the version shown (a decision on a
+ * changed sheet is refused), o: clicked in the `/kpi review` overview, p: a page of a modal.
+ */
+export const ReviewRefSchema = z.object({
+  s: id,
+  v: z.number().int().min(0).optional(),
+  o: z.literal(1).optional(),
+  p: z.number().int().min(0).max(1000).optional(),
+});
+export type ReviewRef = z.infer<typeof ReviewRefSchema>;
+
+/** "Approve all clean": the month and the clean sheets the overview showed (id → version). */
+export const ApproveAllRefSchema = z.object({
+  m: month,
+  s: z.record(id, z.number().int().min(0)).optional(),
+});
+export type ApproveAllRef = z.infer<typeof ApproveAllRefSchema>;
+
 /** private_metadata of the log modal. */
 export const LogModalMetaSchema = z.object({ ch: z.string().max(64).optional() });
 export type LogModalMeta = z.infer<typeof LogModalMetaSchema>;

@@ -13,6 +13,14 @@ import { itemSelectAction } from "./item-select.js";
 import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
+import { reviewApproveAction } from "./review-approve.js";
+import { reviewApproveAllAction } from "./review-approve-all.js";
+import {
+  reviewAdjustAction,
+  reviewDetailsAction,
+  reviewReopenAction,
+  reviewReturnAction,
+} from "./review-buttons.js";
 import { submitSheetAction } from "./submit-sheet.js";
 import { undoEntryAction } from "./undo-entry.js";
 
@@ -33,6 +41,14 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.homeLog, homeLogAction(ctx)],
     [ACTIONS.homeList, homeListAction(ctx)],
     [ACTIONS.homeSubmit, homeSubmitAction(ctx)],
+    [ACTIONS.reviewApprove, reviewApproveAction(ctx)],
+    [ACTIONS.reviewReturn, reviewReturnAction(ctx)],
+    [ACTIONS.reviewAdjust, reviewAdjustAction(ctx)],
+    [ACTIONS.reviewDetails, reviewDetailsAction(ctx)],
+    [prefixed(ACTIONS.reviewDetailsPage), reviewDetailsAction(ctx)],
+    [prefixed(ACTIONS.reviewAdjustPage), reviewAdjustAction(ctx)],
+    [ACTIONS.reviewApproveAll, reviewApproveAllAction(ctx)],
+    [ACTIONS.reviewReopen, reviewReopenAction(ctx)],
   ];
   app.action(
     { type: "block_actions" },

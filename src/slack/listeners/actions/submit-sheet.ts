@@ -5,11 +5,12 @@
 import { submittedMessage } from "../../blocks/submit.js";
 import type { SlackContext } from "../../context.js";
 import { sheetSummary, submitSheet } from "../../domain.js";
+import { postReviewCard } from "../../flows/review.js";
 import { SheetRefSchema, unpack } from "../../values.js";
 import { actionHandler, invalidRequest } from "./handler.js";
 
 export function submitSheetAction(ctx: SlackContext) {
-  return actionHandler(ctx, "action.submitSheet", async ({ actor, t, value, reply, user }) => {
+  return actionHandler(ctx, "action.submitSheet", async ({ actor, t, value, reply, user, args }) => {
     const ref = unpack(SheetRefSchema, value);
     if (!ref) return reply(invalidRequest(t), { replace: false });
     if (ref.s) {
@@ -37,6 +38,9 @@ export function submitSheetAction(ctx: SlackContext) {
         state: r.sheet.state,
       }),
     );
-    if (!r.alreadySubmitted) ctx.refreshHome(user);
+    if (!r.alreadySubmitted) {
+      ctx.refreshHome(user);
+      await postReviewCard(ctx, args.client, r.sheet.id);
+    }
   });
 }

@@ -8,11 +8,15 @@ import { homeView } from "../../../blocks/home.js";
 import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
+import { deputySubcommands } from "./deputy.js";
 import { langSubcommands } from "./lang.js";
+import { reviewSubcommands } from "./review.js";
 import type { CommandArgs, KpiTable } from "./types.js";
 
 const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
+  ...reviewSubcommands,
+  ...deputySubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {

@@ -1,0 +1,90 @@
+/**
+ * The Adjust modal submitted: every count that differs from the line's current count is a change, and
+ * needs a reason (shown next to the field otherwise). The sheet stays submitted; the card is re-rendered
+ * with the new total and version, the staff member told.
+ */
+
+import { MAX_COUNT } from "../../../domain/command-parse.js";
+import { adjustLines, loadReviewCard } from "../../../domain/review.js";
+import { translator } from "../../../i18n/index.js";
+import { simpleMessage } from "../../blocks/log-reply.js";
+import { messageModal } from "../../blocks/modal.js";
+import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
+import { isDomainError } from "../../domain.js";
+import { afterAdjust } from "../../flows/review.js";
+import { ACTIONS, BLOCKS } from "../../ids.js";
+import { ReviewRefSchema, unpack } from "../../values.js";
+import { notify } from "../common.js";
+import type { ViewArgs } from "./log-modal.js";
+
+export function reviewAdjustSubmission(ctx: SlackContext) {
+  return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
+    const user = body.user.id;
+    let lang = quickLang(ctx, user, ctx.actors.peek(user));
+    let t = translator(lang);
+    const meta = unpack(ReviewRefSchema, view.private_metadata);
+    if (!meta) {
+      await ack({ response_action: "update", view: messageModal(t, t("errors.invalidRequest")) });
+      return;
+    }
+    try {
+      const actor = await ctx.actors.get(user);
+      lang = await resolveLang(ctx, user, actor);
+      t = translator(lang);
+      const card = await loadReviewCard(ctx.db, ctx.deps, meta.s);
+      const current = new Map(card.lines.map((l) => [l.id, l.count]));
+      const errors: Record<string, string> = {};
+      const changes: { entryId: string; count: number; reason: string }[] = [];
+      let firstCount: string | undefined;
+      for (const [blockId, fields] of Object.entries(view.state.values)) {
+        if (!blockId.startsWith(BLOCKS.reviewCountPrefix)) continue;
+        firstCount ??= blockId;
+        const entryId = blockId.slice(BLOCKS.reviewCountPrefix.length);
+        const raw = (fields[ACTIONS.reviewCount]?.value ?? "").trim();
+        const reasonBlock = `${BLOCKS.reviewReasonPrefix}${entryId}`;
+        const reason = (view.state.values[reasonBlock]?.[ACTIONS.reviewLineReason]?.value ?? "").trim();
+        if (!/^\d{1,6}$/.test(raw) || Number(raw) > MAX_COUNT) {
+          errors[blockId] = t("review.countInvalid", { max: MAX_COUNT });
+          continue;
+        }
+        const count = Number(raw);
+        if (!current.has(entryId) || current.get(entryId) === count) continue;
+        if (!reason) {
+          errors[reasonBlock] = t("review.reasonNeeded");
+          continue;
+        }
+        changes.push({ entryId, count, reason });
+      }
+      if (Object.keys(errors).length) {
+        await ack({ response_action: "errors", errors });
+        return;
+      }
+      if (changes.length === 0) {
+        if (firstCount)
+          await ack({ response_action: "errors", errors: { [firstCount]: t("review.nothingChanged") } });
+        else await ack({ response_action: "update", view: messageModal(t, t("review.nothingChanged")) });
+        return;
+      }
+      const r = await adjustLines(ctx.db, ctx.deps, actor, {
+        sheetId: meta.s,
+        ...(meta.v !== undefined ? { version: meta.v } : {}),
+        changes,
+      });
+      await ack();
+      await afterAdjust(ctx, client, r, user);
+      await notify(
+        ctx,
+        client,
+        user,
+        undefined,
+        simpleMessage(
+          t("review.adjustedDone", { n: r.changed.length, person: r.person.name, month: r.month }),
+        ),
+      );
+    } catch (error) {
+      const text = errorText(ctx, lang, error, "view.reviewAdjust");
+      if (!isDomainError(error)) ctx.logger.error({ err: error }, "adjust failed");
+      await ack({ response_action: "update", view: messageModal(t, text) });
+    }
+  };
+}
