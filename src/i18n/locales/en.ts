@@ -233,6 +233,7 @@ export const en = {
     ran: "✅ *{{job}}* for {{period}}: sent {{sent}}, already sent before {{already}}, failed {{failed}}.",
     busy: "*{{job}}* for {{period}} is being sent by another instance right now; try again in a minute.",
     usage: "`/kpi jobs` · `/kpi jobs dry <job> [period]` · `/kpi jobs run <job> [period]`. Jobs: {{jobs}}",
+  },
   review: {
     cardHeader: "Sheet to review: {{person}} · {{month}}",
     cardMeta: "Submitted {{at}} · {{lines}} lines · {{state}}",

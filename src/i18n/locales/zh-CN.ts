@@ -226,6 +226,7 @@ export const zhCN: Catalog = {
     ran: "✅ *{{job}}*（{{period}}）：本次发送 {{sent}}，此前已发送 {{already}}，失败 {{failed}}。",
     busy: "*{{job}}*（{{period}}）正由另一个实例发送中，请稍后再试。",
     usage: "`/kpi jobs` · `/kpi jobs dry <任务> [期间]` · `/kpi jobs run <任务> [期间]`。任务：{{jobs}}",
+  },
   review: {
     cardHeader: "待审核积分表：{{person}} · {{month}}",
     cardMeta: "提交于 {{at}} · 共 {{lines}} 条 · {{state}}",
