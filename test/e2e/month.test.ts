@@ -10,11 +10,13 @@ import {
   launchBrowser,
   type RunningPlayground,
   removeDir,
+  SHOTS,
   screenshots,
   spawnPlayground,
 } from "./playground.js";
 
 const STAFF = "U0DEMO05"; // 张伟 Zhang Wei, SERVICE, English
+const CHIEF = "U0DEMO04"; // 王芳 Wang Fang, chief of the service section (and assessment group)
 
 let pg: RunningPlayground;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -27,6 +29,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // what the page showed last (on a failure: where it stopped)
+  await page?.screenshot({ path: `${SHOTS}/month-last.png` }).catch(() => {});
   await browser?.close();
   if (pg) {
     await pg.stop();
@@ -38,6 +42,13 @@ async function command(page: Page, text: string) {
   const box = page.locator("#composer-input");
   await box.fill(text);
   await box.press("Enter");
+}
+
+/** The user switcher, as a person uses it. */
+async function switchTo(page: Page, user: string) {
+  await page.locator("#user-button").click();
+  await page.locator(`#user-menu [data-user=${user}]`).click();
+  await expect.poll(() => page.locator("#user-menu").isHidden()).toBe(true);
 }
 
 describe("playground: a staff member's month", () => {
@@ -138,6 +149,69 @@ describe("playground: a staff member's month", () => {
     await expect.poll(() => page.locator(".home").textContent()).toMatch(/submitted/i);
     await shot("app home");
 
+    // the section chief returns the sheet with a reason
+    await switchTo(page, CHIEF);
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    const card = page
+      .locator(".msg")
+      .filter({ has: page.locator("[data-action-id=review_return]") })
+      .last();
+    await card.waitFor();
+    await shot("chief receives the card");
+    await card.locator("[data-action-id=review_return]").click();
+    const returnForm = page.locator(".modal[data-callback-id=review_return_modal]");
+    await returnForm.waitFor();
+    await returnForm
+      .locator("textarea, input[type=text]")
+      .first()
+      .fill("Please add the count of the archive batch from the 19th.");
+    await shot("return with a reason");
+    await returnForm.locator("[data-modal-submit]").click();
+    await returnForm.waitFor({ state: "detached" });
+    await page
+      .locator(".msg", { hasText: /Returned|已退回/ })
+      .last()
+      .waitFor();
+    await shot("card after return");
+
+    // the staff member reads why, fixes the sheet and submits again
+    await switchTo(page, STAFF);
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    await page.locator(".msg", { hasText: "archive batch" }).last().waitFor();
+    await shot("staff told why");
+    // no exact match: the bot offers the closest items as buttons
+    await command(page, "/log dagl 2 2026-11-19 archive batch of the 19th");
+    const candidate = page.locator("button[data-action-id^=log_pick_item]", { hasText: "SV004" }).last();
+    await candidate.waitFor();
+    await shot("closest items offered");
+    await candidate.click();
+    await page.locator(".msg.ephemeral", { hasText: "archive batch of the 19th" }).waitFor();
+    await command(page, "/log submit");
+    const resubmit = page.locator("button[data-action-id=sheet_submit]").last();
+    await resubmit.waitFor();
+    await resubmit.click();
+    await page
+      .locator(".msg", { hasText: /Submitted 2026-11/ })
+      .last()
+      .waitFor();
+    await shot("resubmitted");
+
+    // the chief approves
+    await switchTo(page, CHIEF);
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    const approve = page.locator("[data-action-id=review_approve]").last();
+    await approve.waitFor();
+    await approve.click();
+    await page
+      .locator(".msg", { hasText: /Approved|已通过/ })
+      .last()
+      .waitFor();
+    await shot("chief approves");
+    await switchTo(page, STAFF);
+
     // the clock control jumps to a deadline morning
     await page.locator("#clock-button").click();
     await page.locator("#clock-month").fill("2026-12");
@@ -145,7 +219,7 @@ describe("playground: a staff member's month", () => {
     await expect.poll(() => page.locator("#clock-text").textContent()).toContain("5 Dec 2026, 09:00");
     await shot("clock on the 5th");
 
-    // the user switcher: the section chief, with her roles
+    // the user switcher: the people and their roles
     await page.locator("#user-button").click();
     await page.locator("#user-menu [data-user=U0DEMO04]").waitFor();
     await shot("user switcher");

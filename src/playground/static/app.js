@@ -27,6 +27,8 @@ const S = {
   values: new Map(),
   errors: new Map(),
   shownViews: new Map(),
+  /** rendered messages per place: key → { sig, node } */
+  rendered: new Map(),
   busy: 0,
 };
 
@@ -190,6 +192,7 @@ async function switchUser(id) {
   S.values.clear();
   S.errors.clear();
   S.shownViews.clear();
+  S.rendered.clear();
   drawUserMenu();
   await select(S.place, true);
 }
@@ -410,8 +413,27 @@ function drawMessages() {
       ),
     );
   }
+  // messages that did not change keep their DOM (an open menu, a half-typed search stay as they are)
+  const cache = S.rendered.get(S.place) ?? new Map();
+  const next = new Map();
   for (const it of items) {
     const m = it.m;
+    const key = `${it.kind}:${m.channel}:${m.ts}`;
+    const sig = JSON.stringify([
+      m.text,
+      m.blocks,
+      m.files,
+      m.editedAt,
+      m.replacedAt,
+      S.user.id,
+      files.length,
+    ]);
+    const kept = cache.get(key);
+    if (kept && kept.sig === sig) {
+      next.set(key, kept);
+      rows.push(kept.node);
+      continue;
+    }
     const fromBot = it.kind === "e" || m.user === S.bot.id || m.botId;
     const author = fromBot ? null : person(m.user);
     const head = h(
@@ -464,16 +486,18 @@ function drawMessages() {
             ),
       );
     }
-    rows.push(
-      h(
-        "div",
-        { class: `msg${it.kind === "e" ? " ephemeral" : ""}`, "data-ts": m.ts, "data-kind": it.kind },
-        fromBot ? h("span", { class: "avatar app-icon", text: "K" }) : avatar(author),
-        h("div", { class: "msg-main" }, head, body),
-      ),
+    const node = h(
+      "div",
+      { class: `msg${it.kind === "e" ? " ephemeral" : ""}`, "data-ts": m.ts, "data-kind": it.kind },
+      fromBot ? h("span", { class: "avatar app-icon", text: "K" }) : avatar(author),
+      h("div", { class: "msg-main" }, head, body),
     );
+    next.set(key, { sig, node });
+    rows.push(node);
   }
-  box.replaceChildren(...rows);
+  S.rendered.set(S.place, next);
+  const same = rows.length === box.children.length && rows.every((r, i) => box.children[i] === r);
+  if (!same) box.replaceChildren(...rows);
   if (atBottom || box.dataset.place !== S.place) box.scrollTop = box.scrollHeight;
   box.dataset.place = S.place;
 }
@@ -486,6 +510,9 @@ function drawHome() {
     return;
   }
   const viewId = home.id;
+  const key = `${S.user.id}:${home.id}:${home.hash}`;
+  if (pane.dataset.key === key) return;
+  pane.dataset.key = key;
   const ctx = viewCtx(home);
   pane.replaceChildren(
     h("div", { class: "home", "data-view-id": viewId }, renderBlocks(home.view.blocks, ctx)),
