@@ -25,6 +25,8 @@ export interface ResultRow {
   rankOverall: number;
   rankCategory: number;
   rankSection: number | null;
+  personId: string;
+  sectionId: string | null;
   slackUserId: string;
   name: string;
   nameEn: string | null;
@@ -87,6 +89,8 @@ export async function monthResults(db: Db | Tx | Database, month: string): Promi
         rankOverall: r.rankOverall,
         rankCategory: r.rankCategory,
         rankSection: r.rankSection,
+        personId: r.personId,
+        sectionId: r.sectionId,
         slackUserId: person?.slackUserId ?? r.personId,
         name: person?.name ?? r.personId,
         nameEn: person?.nameEn ?? null,
@@ -120,6 +124,8 @@ export async function monthResults(db: Db | Tx | Database, month: string): Promi
       rankOverall: r.rankOverall,
       rankCategory: r.rankCategory,
       rankSection: r.rankSection,
+      personId: r.personId,
+      sectionId: info.sectionId,
       slackUserId: info.slackUserId,
       name: info.name,
       nameEn: info.nameEn,

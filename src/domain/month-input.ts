@@ -6,7 +6,7 @@
  *   else Person.categoryCode. (Staff without a category, or whose category has no weights in force, cannot
  *   be scored: they are left out and reported as blockers.)
  * - raw: approved lines = ACTIVE entries of the month in sheets APPROVED or LOCKED, aggregated in SQL
- *   (one LineInput per person × item × points per unit, count = Σ count), so memory stays bounded however
+ *   (one LineInput per person × item × point version, count = Σ count), so memory stays bounded however
  *   many lines the month has; plus temporary tasks of those sheets (priced: their points; awaiting pricing:
  *   null, which counts 0).
  * - quality: the month's QualityAdjustments not revoked; discretionary: Σ DiscretionaryAwards not revoked.
@@ -97,19 +97,58 @@ interface LineRow {
   pointsPerUnit: number;
   count: bigint;
   lines: bigint;
+  missingLines: bigint;
+  missingCount: bigint;
+  effectiveMonth: string;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type StaffRow = PersonInfo;
+
+interface TempRow {
+  id: string;
+  personId: string;
+  status: TempTaskStatus;
+  points: number | null;
+  workDate: string;
+  minutes: number;
+  description: string;
+  sheetState: SheetState;
+}
+
+/**
+ * The ref of an aggregated line: item code, the month its point version took effect, and how many sheet
+ * lines it sums ("SV001@2000-01×3"). `/kpi why` reads it back with parseLineRef.
+ */
+export function lineRef(itemCode: string, effectiveMonth: string, lines: number): string {
+  return `${itemCode}@${effectiveMonth}×${lines}`;
+}
+
+export function parseLineRef(
+  ref: string | null,
+): { itemCode: string; effectiveMonth: string; lines: number } | null {
+  const m = ref ? /^(.+)@(\d{4}-\d{2})×(\d+)$/.exec(ref) : null;
+  return m ? { itemCode: m[1]!, effectiveMonth: m[2]!, lines: Number(m[3]) } : null;
 }
 
 export async function loadMonthInput(db: Db | Tx | Database, month: string): Promise<LoadedMonth> {
   if (!isMonth(month)) throw new DomainError("month.invalid", { month });
   const p: Db | Tx = "prisma" in db && "sql" in db ? db.prisma : (db as Db | Tx);
 
-  const [staff, monthCats, categories, weightRows, settings] = await inOrder([
-    p.person.findMany({
-      where: { active: true, roles: { some: { role: Role.STAFF } } },
-      include: { section: true },
-      orderBy: { slackUserId: "asc" },
-    }),
-    p.personMonthCategory.findMany({ where: { month } }),
+  // Every read is by month in SQL (no lists of person ids as parameters): the same few statements for
+  // ten people or twenty thousand.
+  const [staff, categories, weightRows, settings] = await inOrder([
+    p.$queryRaw<StaffRow[]>`
+      SELECT p.id AS "personId", p."slackUserId", p.name, p."nameEn", p."sectionId",
+             sec.code AS "sectionCode", sec.name AS "sectionName",
+             COALESCE(pmc."categoryCode", p."categoryCode") AS "categoryCode"
+      FROM "Person" p
+      JOIN "RoleAssignment" r ON r."personId" = p.id AND r.role = 'STAFF'
+      LEFT JOIN "Section" sec ON sec.id = p."sectionId"
+      LEFT JOIN "PersonMonthCategory" pmc ON pmc."personId" = p.id AND pmc.month = ${month}
+      WHERE p.active
+      ORDER BY p."slackUserId"`,
     p.category.findMany({ orderBy: [{ sortOrder: "asc" }, { code: "asc" }] }),
     p.categoryWeight.findMany({
       where: { effectiveMonth: { lte: month } },
@@ -157,80 +196,64 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
     staffWithoutCategory: [],
     staffWithoutWeights: [],
   };
-  const monthCat = new Map(monthCats.map((c) => [c.personId, c.categoryCode]));
   const people = new Map<string, PersonInfo>();
   for (const s of staff) {
-    const categoryCode = monthCat.get(s.id) ?? s.categoryCode;
-    const who = { personId: s.id, slackUserId: s.slackUserId, name: s.name };
-    if (!categoryCode) {
+    const who = { personId: s.personId, slackUserId: s.slackUserId, name: s.name };
+    if (!s.categoryCode) {
       blockers.staffWithoutCategory.push(who);
       continue;
     }
-    if (!catInfo.get(categoryCode)?.weights) {
-      blockers.staffWithoutWeights.push({ ...who, categoryCode });
+    if (!catInfo.get(s.categoryCode)?.weights) {
+      blockers.staffWithoutWeights.push({ ...who, categoryCode: s.categoryCode });
       continue;
     }
-    people.set(s.id, {
-      ...who,
-      nameEn: s.nameEn,
-      categoryCode,
-      sectionId: s.sectionId,
-      sectionCode: s.section?.code ?? null,
-      sectionName: s.section?.name ?? null,
-    });
+    people.set(s.personId, { ...s });
   }
-  const ids = [...people.keys()];
 
-  const [lineRows, incompleteRows, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
+  const [lineRows, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
+    // One pass over the month's lines, aggregated per sheet × point version (two keys to hash, no join
+    // before the aggregation; the sheet gives the person and its state): the counts, and the part whose
+    // required documents are incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax
+    // system, so only lines logged here of items that require documents are checked).
     p.$queryRaw<LineRow[]>`
-      SELECT g."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines
+      WITH docs AS (SELECT DISTINCT "itemId" FROM "ItemEvidence")
+      SELECT s."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines,
+             g."missingLines", g."missingCount", v."effectiveMonth"
       FROM (
-        SELECT e."personId", e."itemId", e."pointsPerUnit", SUM(e.count)::bigint AS count, COUNT(*)::bigint AS lines
-        FROM "Entry" e
-        JOIN "Sheet" s ON s.id = e."sheetId"
-        WHERE e.month = ${month} AND e.status = 'ACTIVE' AND s.state IN ('APPROVED', 'LOCKED')
-          AND (e.source = 'IMPORT' OR NOT EXISTS (
-            SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-              SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
-        GROUP BY e."personId", e."itemId", e."pointsPerUnit"
+        SELECT x."sheetId", x."pointVersionId", x."pointsPerUnit", SUM(x.count)::bigint AS count,
+               COUNT(*)::bigint AS lines, COUNT(*) FILTER (WHERE x.incomplete)::bigint AS "missingLines",
+               COALESCE(SUM(x.count) FILTER (WHERE x.incomplete), 0)::bigint AS "missingCount"
+        FROM (
+          SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
+                 (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM docs) AND EXISTS (
+                   SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+                     SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
+                   AS incomplete
+          FROM "Entry" e
+          WHERE e.month = ${month} AND e.status = 'ACTIVE'
+        ) x
+        GROUP BY 1, 2, 3
       ) g
-      JOIN "WorkItem" i ON i.id = g."itemId"
-      ORDER BY g."personId", i.code, g."pointsPerUnit"`,
-    p.$queryRaw<{ personId: string; itemCode: string; itemName: string; lines: bigint; points: bigint }[]>`
-      SELECT e."personId", i.code AS "itemCode", i.name AS "itemName", COUNT(*)::bigint AS lines,
-             SUM(e.count::bigint * e."pointsPerUnit")::bigint AS points
-      FROM "Entry" e
-      JOIN "Sheet" s ON s.id = e."sheetId"
-      JOIN "WorkItem" i ON i.id = e."itemId"
-      WHERE e.month = ${month} AND e.status = 'ACTIVE' AND s.state IN ('APPROVED', 'LOCKED')
-        AND e.source <> 'IMPORT' AND EXISTS (
-          SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-            SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id))
-      GROUP BY e."personId", i.code, i.name
-      ORDER BY e."personId", i.code`,
-    p.tempTask.findMany({
-      where: {
-        month,
-        personId: { in: ids },
-        status: { in: [TempTaskStatus.PRICED, TempTaskStatus.AWAITING_PRICING] },
-      },
-      include: { sheet: { select: { state: true } } },
-      orderBy: [{ workDate: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-    }),
-    p.sheet.findMany({
-      where: { month, personId: { in: ids } },
-      select: { id: true, personId: true, state: true },
-    }),
-    p.qualityAdjustment.findMany({
-      where: { month, revokedAt: null, personId: { in: ids } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    }),
-    p.discretionaryAward.groupBy({
-      by: ["personId"],
-      where: { month, revokedAt: null, personId: { in: ids } },
-      _sum: { points: true },
-    }),
-    p.qualityReview.findMany({ where: { month, personId: { in: ids } }, select: { personId: true } }),
+      JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')
+      JOIN "ItemPointVersion" v ON v.id = g."pointVersionId"
+      JOIN "WorkItem" i ON i.id = v."itemId"`,
+    p.$queryRaw<TempRow[]>`
+      SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
+             s.state::text AS "sheetState"
+      FROM "TempTask" t JOIN "Sheet" s ON s.id = t."sheetId"
+      WHERE t.month = ${month} AND t.status IN ('PRICED', 'AWAITING_PRICING')
+      ORDER BY t."workDate", t."createdAt", t.id`,
+    p.$queryRaw<{ id: string; personId: string; state: SheetState }[]>`
+      SELECT id, "personId", state::text AS state FROM "Sheet" WHERE month = ${month}`,
+    p.$queryRaw<{ id: string; personId: string; value: number; veto: boolean; reason: string }[]>`
+      SELECT id, "personId", value, veto, reason FROM "QualityAdjustment"
+      WHERE month = ${month} AND "revokedAt" IS NULL
+      ORDER BY "createdAt", id`,
+    p.$queryRaw<{ personId: string; points: bigint }[]>`
+      SELECT "personId", SUM(points)::bigint AS points FROM "DiscretionaryAward"
+      WHERE month = ${month} AND "revokedAt" IS NULL
+      GROUP BY "personId"`,
+    p.$queryRaw<{ personId: string }[]>`SELECT "personId" FROM "QualityReview" WHERE month = ${month}`,
   ]);
 
   const inputs = new Map<string, PersonInput>();
@@ -246,10 +269,35 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       discretionary: 0n,
     });
   }
+  const incomplete = new Map<string, EvidenceIncomplete>();
+  // the same order on every run (the inputs hash and the step indexes depend on it)
+  lineRows.sort(
+    (a, b) =>
+      cmp(a.personId, b.personId) ||
+      cmp(a.itemCode, b.itemCode) ||
+      cmp(a.effectiveMonth, b.effectiveMonth) ||
+      a.pointsPerUnit - b.pointsPerUnit,
+  );
   for (const r of lineRows) {
     const pi = inputs.get(r.personId);
     if (!pi) continue; // not assessed this month (not staff, inactive)
-    const count = Number(r.count);
+    const missingLines = Number(r.missingLines);
+    if (missingLines > 0) {
+      const key = `${r.personId}\u0000${r.itemCode}`;
+      const e = incomplete.get(key) ?? {
+        personId: r.personId,
+        itemCode: r.itemCode,
+        itemName: r.itemName,
+        lines: 0,
+        points: 0n,
+      };
+      e.lines += missingLines;
+      e.points += BigInt(r.missingCount) * BigInt(r.pointsPerUnit);
+      incomplete.set(key, e);
+    }
+    const lines = Number(r.lines) - missingLines;
+    if (lines === 0) continue;
+    const count = Number(BigInt(r.count) - BigInt(r.missingCount));
     if (!Number.isSafeInteger(count))
       throw new DomainError("month.countTooLarge", { person: r.personId, item: r.itemCode });
     const line: LineInput = {
@@ -257,13 +305,14 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       count,
       itemCode: r.itemCode,
       label: r.itemName,
-      ref: `${r.itemCode}@${r.pointsPerUnit}×${r.lines}`,
+      ref: lineRef(r.itemCode, r.effectiveMonth, lines),
     };
     pi.lines.push(line);
   }
-  const approved = new Set<SheetState>([SheetState.APPROVED, SheetState.LOCKED]);
+  const approved = new Set<string>([SheetState.APPROVED, SheetState.LOCKED]);
   for (const t of tempTasks) {
-    const who = people.get(t.personId)!;
+    const who = people.get(t.personId);
+    if (!who) continue;
     if (t.status === TempTaskStatus.AWAITING_PRICING) {
       blockers.unpricedTempTasks.push({
         personId: who.personId,
@@ -275,7 +324,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
         description: t.description,
       });
     }
-    if (!approved.has(t.sheet.state)) continue;
+    if (!approved.has(t.sheetState)) continue;
     const tt: TempTaskInput = {
       points: t.status === TempTaskStatus.PRICED && t.points !== null ? BigInt(t.points) : null,
       ref: t.id,
@@ -285,10 +334,13 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
   }
   for (const q of adjustments) {
     inputs
-      .get(q.personId)!
-      .quality.push({ value: BigInt(q.value), veto: q.veto, reason: q.reason, ref: q.id });
+      .get(q.personId)
+      ?.quality.push({ value: BigInt(q.value), veto: q.veto, reason: q.reason, ref: q.id });
   }
-  for (const a of awards) inputs.get(a.personId)!.discretionary = BigInt(a._sum.points ?? 0);
+  for (const a of awards) {
+    const pi = inputs.get(a.personId);
+    if (pi) pi.discretionary = BigInt(a.points ?? 0);
+  }
 
   const sheetOf = new Map(sheets.map((s) => [s.personId, s]));
   const reviewed = new Set(reviews.map((r) => r.personId));
@@ -308,9 +360,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       poolPerStaff: BigInt(Math.round(settings.poolPerStaff * 100)),
     },
     blockers,
-    evidenceIncomplete: incompleteRows
-      .filter((r) => people.has(r.personId))
-      .map((r) => ({ ...r, lines: Number(r.lines), points: BigInt(r.points) })),
+    evidenceIncomplete: [...incomplete.values()],
     people,
     categories: catInfo,
   };

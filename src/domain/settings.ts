@@ -16,6 +16,8 @@ export const SettingsSchema = z.object({
   timeZone: z.string().default(DEFAULT_TIME_ZONE),
   /** default language for people whose Slack locale is unknown */
   language: z.enum(["zh-CN", "en"]).default("zh-CN"),
+  /** the organisation's name, printed as "unit" (单位) on the exported score sheets */
+  unitName: z.string().max(100).nullable().default(null),
   /** channel the monthly results are posted to */
   resultsChannel: z.string().nullable().default(null),
   /** channel re-valuation proposals are posted to */

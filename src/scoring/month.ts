@@ -240,9 +240,11 @@ function bucketRanks(
   for (const idxs of buckets.values()) {
     const bucketKeys = idxs.map((i) => keys[i]!);
     const ranks = competitionRanks(bucketKeys);
+    // people sharing a key share a rank: count them once per key (linear, not a scan per person)
+    const shared = new Map<bigint, number>();
+    for (const k of bucketKeys) shared.set(k, (shared.get(k) ?? 0) + 1);
     idxs.forEach((i, k) => {
-      const key = bucketKeys[k]!;
-      out[i] = { rank: ranks[k]!, of: idxs.length, sharedBy: bucketKeys.filter((x) => x === key).length };
+      out[i] = { rank: ranks[k]!, of: idxs.length, sharedBy: shared.get(bucketKeys[k]!)! };
     });
   }
   return out;
@@ -293,6 +295,23 @@ export function computeMonth(input: MonthInput): MonthResult {
   }
   for (const g of groupInfo.values()) g.categories.sort(compareStrings);
 
+  // Who holds each group's max, computed once per group (not once per member).
+  const holders = new Map<object, string[]>();
+  const holdersOf = (g: { max: bigint; members: Prepared[] }): string[] => {
+    let h = holders.get(g);
+    if (!h) {
+      h =
+        g.max === 0n
+          ? []
+          : g.members
+              .filter((m) => m.raw === g.max)
+              .map((m) => m.input.personId)
+              .sort(compareStrings);
+      holders.set(g, h);
+    }
+    return h;
+  };
+
   // Per-person scores (before ranks).
   const scored = prepared.map((p) => {
     const g = groupInfo.get(p.cat.normGroup)!;
@@ -303,13 +322,7 @@ export function computeMonth(input: MonthInput): MonthResult {
       categories: [...g.categories],
       members: g.members.length,
       max: g.max,
-      maxHolders:
-        g.max === 0n
-          ? []
-          : g.members
-              .filter((m) => m.raw === g.max)
-              .map((m) => m.input.personId)
-              .sort(compareStrings),
+      maxHolders: [...holdersOf(g)],
     });
     const zeroMax = g.max === 0n;
     const quantity = zeroMax ? Rational.ZERO : Rational.of(100n * p.raw, g.max);

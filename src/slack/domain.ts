@@ -2,6 +2,13 @@
  * The domain use-cases the Slack layer calls, in one place: if a name or a shape changes in
  * src/domain, this is the only file to adapt.
  */
+
+export {
+  defaultAssessmentMonth,
+  localTime,
+  parseSignedAmount,
+} from "../domain/assessment.js";
+export { giveAward, poolView, revokeAward } from "../domain/awards.js";
 export {
   CatalogCache,
   type CatalogItem,
@@ -11,6 +18,16 @@ export {
   resolveItem,
   scoreItem,
 } from "../domain/catalog.js";
+export {
+  type ClosePreview,
+  type MonthTable,
+  type NamedBlocker,
+  type PublishOutcome,
+  previewClose,
+  publishedTable,
+  publishMonth,
+  type ResultLine,
+} from "../domain/close.js";
 export { type LogCommand, parseLogCommand, resolveDate } from "../domain/command-parse.js";
 export { nextDeadline } from "../domain/deadlines.js";
 export { DomainError, isDomainError } from "../domain/errors.js";
@@ -28,4 +45,13 @@ export {
   updateLine,
 } from "../domain/logging.js";
 export type { Actor } from "../domain/people.js";
+export { listPricingQueue, priceTempTask, pricingTask } from "../domain/pricing.js";
+export {
+  findPersonRef,
+  qualitySheet,
+  recordQuality,
+  recordVeto,
+  revokeQualityAdjustment,
+} from "../domain/quality.js";
 export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";
+export { type Explanation, explainResult, type StoredStep } from "../domain/why.js";

@@ -77,3 +77,69 @@ export const CALLBACKS = {
   reviewDetailsModal: "review_details_modal",
   reviewReopenModal: "review_reopen_modal",
 } as const;
+
+/** Pricing temporary tasks, quality scoring and the discretionary pool (assessment group, branch chief). */
+export const ASSESS_ACTIONS = {
+  /** open the pricing form of one task (value: { t: task id }) */
+  pricingOpen: "pricing_open",
+  pricingPoints: "pricing_points",
+  pricingReason: "pricing_reason",
+  qualityRules: "quality_rules",
+  qualityValue: "quality_value",
+  qualityReason: "quality_reason",
+  qualityEvidence: "quality_evidence",
+  /** push the veto confirmation over the quality form */
+  qualityVeto: "quality_veto",
+  /** withdraw a recorded adjustment (value: { a: adjustment id }) */
+  qualityRemove: "quality_remove",
+  vetoRule: "veto_rule",
+  vetoReason: "veto_reason",
+  vetoEvidence: "veto_evidence",
+  awardPerson: "award_person",
+  awardPoints: "award_points",
+  awardReason: "award_reason",
+  /** withdraw a gift (value: { a: award id }) */
+  awardWithdraw: "award_withdraw",
+} as const;
+
+export const ASSESS_BLOCKS = {
+  pricingPoints: "pricing_points",
+  pricingReason: "pricing_reason",
+  /** prefix: one checkboxes block per 10 standards */
+  qualityRules: "quality_rules",
+  qualityValue: "quality_value",
+  qualityReason: "quality_reason",
+  qualityEvidence: "quality_evidence",
+  vetoRule: "veto_rule",
+  vetoReason: "veto_reason",
+  vetoEvidence: "veto_evidence",
+  awardPerson: "award_person",
+  awardPoints: "award_points",
+  awardReason: "award_reason",
+} as const;
+
+export const ASSESS_CALLBACKS = {
+  pricingModal: "pricing_modal",
+  qualityModal: "quality_modal",
+  vetoModal: "veto_modal",
+  awardModal: "award_modal",
+} as const;
+
+/** Closing a month (`/kpi close`), its announcement and `/kpi why`. */
+export const CLOSE_ACTIONS = {
+  /** compute the preview again (value: { m: month }) */
+  recompute: "close_recompute",
+  /** open the publish confirmation (value: { m: month, h: inputs hash }) */
+  publish: "close_publish",
+  /** post (again) the announcement of a published month (value: { m: month }) */
+  announce: "close_announce",
+  reason: "close_reason",
+} as const;
+
+export const CLOSE_BLOCKS = {
+  reason: "close_reason",
+} as const;
+
+export const CLOSE_CALLBACKS = {
+  publishModal: "close_publish_modal",
+} as const;

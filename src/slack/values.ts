@@ -95,3 +95,13 @@ export function packPending(p: PendingLog): string {
 export function isMonthValue(v: string): boolean {
   return month.safeParse(v).success;
 }
+
+/** A month to close (the preview's buttons), with the inputs hash the preview showed. */
+export const CloseRefSchema = z.object({
+  m: month,
+  h: z
+    .string()
+    .regex(/^[0-9a-f]{8,64}$/)
+    .optional(),
+});
+export type CloseRef = z.infer<typeof CloseRefSchema>;

@@ -145,10 +145,6 @@ describe(`admin CLI in process (${usingPostgres ? "PostgreSQL" : "PGlite"})`, ()
     expect(r.stdout).toContain("Pool: size 110.00 (11 staff × 10.00), spent 17.00, left 93.00");
     expect(r.stdout).toContain("Blockers: none");
     expect(await fingerprint(db)).toEqual(before);
-
-    const refused = await cli(db, "close", "2026-10");
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("use --dry-run; publishing the month");
   });
 
   it("close --dry-run lists blockers", async () => {
@@ -324,5 +320,28 @@ describe(`admin CLI in process (${usingPostgres ? "PostgreSQL" : "PGlite"})`, ()
     const s = await cli(db, "audit", "--sheet", sheet.id);
     expect(s.stdout).toContain(`sheet.import.create  Sheet ${sheet.id}`);
     expect((await cli(db, "audit", "--person", "nobody")).stderr).toContain('unknown person "nobody"');
+  });
+
+  it("close without --dry-run publishes through the same use-case: blockers refuse it unless --exceptions; once only", async () => {
+    const liu = await db.prisma.person.findUniqueOrThrow({ where: { slackUserId: "U0DEMO06" } });
+    await db.prisma.sheet.update({
+      where: { personId_month: { personId: liu.id, month: "2026-10" } },
+      data: { state: "RETURNED" },
+    });
+    const refused = await cli(db, "close", "2026-10");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("refused, 1 blockers");
+    expect(refused.stdout).toContain("刘洋 (U0DEMO06): RETURNED");
+    expect(await db.prisma.monthResult.count({ where: { month: "2026-10" } })).toBe(0);
+
+    const r = await cli(db, "close", "2026-10", "--exceptions", "Liu Yang's sheet stays with the chief");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("2026-10 published: 11 results saved, 10 sheets locked.");
+    expect(r.stdout).toContain("刘洋 (U0DEMO06): sheetNotApproved RETURNED");
+    const close = await db.prisma.monthClose.findUniqueOrThrow({ where: { month: "2026-10" } });
+    expect(close).toMatchObject({ state: "PUBLISHED", publishedById: "cli" });
+    const again = await cli(db, "close", "2026-10");
+    expect(again.stdout).toContain("2026-10 was already published (11 results): nothing changed.");
+    expect(await db.prisma.monthResult.count({ where: { month: "2026-10" } })).toBe(11);
   });
 });

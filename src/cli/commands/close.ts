@@ -3,6 +3,9 @@
  * a table a reader can check by hand against SCHEME.md "Scoring: the formula" — per category, then
  * overall — with the pool and what blocks closing. Persists nothing. Publishing is done in Slack.
  */
+
+import { publishMonth } from "../../domain/close.js";
+import { DomainError } from "../../domain/errors.js";
 import {
   type LoadedMonth,
   loadMonthInput,
@@ -170,25 +173,58 @@ export function printBlockers(out: Output, b: MonthBlockers): void {
 
 export const closeCommand: Command = {
   name: "close",
-  summary: "compute a month and print the result table (--dry-run only; publishing is not available yet)",
-  usage: ["close <YYYY-MM> --dry-run"],
+  summary: "compute a month and print the result table (--dry-run), or publish it",
+  usage: ["close <YYYY-MM> --dry-run", "close <YYYY-MM> [--exceptions <reason>]"],
   help: [
     "Computes the month from the database with the scoring module and prints, per category then overall:",
     "person, section, raw, group max, quantity, quality (✗ = veto), weights, weighted parts, discretionary,",
     "final and ranks (overall, in category, in section); then the discretionary pool (size/spent/left) and",
     "what blocks closing (sheets not approved, temporary tasks awaiting pricing, staff not quality-reviewed).",
-    "Nothing is saved. Without --dry-run the command refuses: publishing (persist, lock, announce) is a later feature.",
+    "With --dry-run nothing is saved.",
+    "Without --dry-run the month is published, as `/kpi close` → Publish does (the same use-case): every",
+    "result saved, the approved sheets locked, the month marked published, in one transaction. Blockers",
+    "refuse it unless --exceptions gives the reason to close anyway (each blocker is recorded by name).",
+    "Publishing a published month changes nothing. The announcement (channel post, chart, DMs) is made",
+    "by the bot: `/kpi close <month>` in Slack then shows Post the announcement.",
   ].join("\n"),
-  options: { "dry-run": { type: "boolean" } },
+  options: { "dry-run": { type: "boolean" }, exceptions: { type: "string" } },
   needs: "migrated",
   async run(ctx, args) {
     const [monthArg, ...rest] = args.positionals;
     const month = requireMonth(monthArg, "the month", closeCommand);
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, closeCommand);
     if (!args.values["dry-run"]) {
-      throw new CliError(
-        `close ${month}: use --dry-run; publishing the month (persist, lock, announce) is not available yet`,
-      );
+      const reason = typeof args.values.exceptions === "string" ? args.values.exceptions : undefined;
+      try {
+        const out = await publishMonth(ctx.db.prisma, { clock: () => new Date() }, "cli", month, {
+          ...(reason ? { exceptionReason: reason } : {}),
+        });
+        if (out.alreadyPublished) {
+          ctx.out.out(`${month} was already published (${out.staff} results): nothing changed.`);
+          return EXIT.ok;
+        }
+        ctx.out.out(`${month} published: ${out.staff} results saved, ${out.lockedSheets} sheets locked.`);
+        if (out.exceptions) {
+          ctx.out.out(
+            `Exceptions recorded (${out.exceptions.items.length}), reason: ${out.exceptions.reason}`,
+          );
+          for (const e of out.exceptions.items)
+            ctx.out.out(`  ${e.name} (${e.slackUserId}): ${e.kind} ${e.detail}`);
+        }
+        ctx.out.out(`Announce it from Slack: /kpi close ${month} → Post the announcement.`);
+        return EXIT.ok;
+      } catch (e) {
+        if (e instanceof DomainError && e.code === "close.blocked") {
+          const loaded = await loadMonthInput(ctx.db, month);
+          printBlockers(ctx.out, loaded.blockers);
+          throw new CliError(
+            `close ${month}: refused, ${String(e.params.count)} blockers; fix them or give --exceptions "<reason>"`,
+          );
+        }
+        if (e instanceof DomainError)
+          throw new CliError(`close ${month}: refused (${e.code} ${JSON.stringify(e.params)})`);
+        throw e;
+      }
     }
     const loaded = await loadMonthInput(ctx.db, month);
     const result = computeMonth(loaded.input);

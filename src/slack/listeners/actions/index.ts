@@ -1,8 +1,10 @@
 import type { App } from "@slack/bolt";
 import type { SlackContext } from "../../context.js";
-import { ACTIONS } from "../../ids.js";
+import { ACTIONS, ASSESS_ACTIONS, CLOSE_ACTIONS } from "../../ids.js";
 import { type Route, router } from "../route.js";
+import { awardWithdrawAction } from "./award-withdraw.js";
 import { cancelLogAction } from "./cancel-log.js";
+import { closeAnnounceAction, closePublishAction, closeRecomputeAction } from "./close.js";
 import { confirmLogAction } from "./confirm-log.js";
 import { deleteLineAction } from "./delete-line.js";
 import type { ActionArgs } from "./handler.js";
@@ -13,6 +15,9 @@ import { itemSelectAction } from "./item-select.js";
 import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
+import { pricingOpenAction } from "./pricing-open.js";
+import { qualityRemoveAction } from "./quality-remove.js";
+import { qualityVetoAction } from "./quality-veto.js";
 import { reviewApproveAction } from "./review-approve.js";
 import { reviewApproveAllAction } from "./review-approve-all.js";
 import {
@@ -41,6 +46,13 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [ACTIONS.homeLog, homeLogAction(ctx)],
     [ACTIONS.homeList, homeListAction(ctx)],
     [ACTIONS.homeSubmit, homeSubmitAction(ctx)],
+    [ASSESS_ACTIONS.pricingOpen, pricingOpenAction(ctx)],
+    [CLOSE_ACTIONS.recompute, closeRecomputeAction(ctx)],
+    [CLOSE_ACTIONS.publish, closePublishAction(ctx)],
+    [CLOSE_ACTIONS.announce, closeAnnounceAction(ctx)],
+    [ASSESS_ACTIONS.qualityVeto, qualityVetoAction(ctx)],
+    [ASSESS_ACTIONS.qualityRemove, qualityRemoveAction(ctx)],
+    [ASSESS_ACTIONS.awardWithdraw, awardWithdrawAction(ctx)],
     [ACTIONS.reviewApprove, reviewApproveAction(ctx)],
     [ACTIONS.reviewReturn, reviewReturnAction(ctx)],
     [ACTIONS.reviewAdjust, reviewAdjustAction(ctx)],

@@ -8,13 +8,19 @@ import { homeView } from "../../../blocks/home.js";
 import { quickLang, resolveLang, type SlackContext } from "../../../context.js";
 import { homeData } from "../../../home.js";
 import { errorMessage } from "../../common.js";
+import { assessmentSubcommands } from "./assessment.js";
+import { closeSubcommands } from "./close.js";
 import { deputySubcommands } from "./deputy.js";
+import { exportSubcommands } from "./export.js";
 import { langSubcommands } from "./lang.js";
 import { reviewSubcommands } from "./review.js";
 import type { CommandArgs, KpiTable } from "./types.js";
 
 const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
+  ...exportSubcommands,
+  ...assessmentSubcommands,
+  ...closeSubcommands,
   ...reviewSubcommands,
   ...deputySubcommands,
 };

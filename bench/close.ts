@@ -1,0 +1,210 @@
+/**
+ * `npm run bench:close` — closing a large month on PostgreSQL (issue 6, item 9).
+ *
+ * A fresh database on the local server gets the sample catalog, 20,000 staff across 5 categories and
+ * 50 sections, each with an APPROVED sheet in two months, a quality review for everyone, some quality
+ * adjustments (vetoes included), priced temporary tasks and discretionary awards within the pool. Lines are
+ * bulk-generated with SQL generate_series: 1,000,000 approved lines in 2026-09 and 2,000,000 in 2026-10
+ * (items of each person's category, counts 1–5, points of the version in force). Lines of items that
+ * need documents are generated as imported from the tax system (source IMPORT, which carries its
+ * evidence there); the others as logged in Slack, so the evidence rule is evaluated for them.
+ *
+ * For each month it times, after a warm-up:
+ *   - the bare SQL aggregate: SELECT personId, Σ count × points FROM Entry WHERE month … GROUP BY person
+ *     (median of 3 runs);
+ *   - close-and-persist: publishMonth (load the inputs aggregated in SQL, compute every person exactly,
+ *     write every MonthResult with its steps, lock every sheet, mark the month published), once.
+ * Prints both, their ratio, the growth from 1 M to 2 M lines, and the process's peak RSS / heap.
+ * Targets: close-and-persist < 5 s at 2 M lines, ≤ 3× the bare aggregate, 2 M costs ≤ 2.2× the time of 1 M.
+ *
+ * Env: BENCH_PG_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/postgres),
+ * BENCH_STAFF (20000), BENCH_LINES (2000000; the small month gets half), BENCH_KEEP=1 keeps the database.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { type Database, openDatabase } from "../src/db/client.js";
+import { publishMonth } from "../src/domain/close.js";
+import { seedCatalog } from "../src/domain/seed.js";
+
+const PG_ADMIN = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const STAFF = Number(process.env.BENCH_STAFF ?? 20_000);
+const LINES = Number(process.env.BENCH_LINES ?? 2_000_000);
+const SECTIONS = 50;
+const MONTHS: [string, number][] = [
+  ["2026-09", Math.round(LINES / 2)],
+  ["2026-10", LINES],
+];
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_ADMIN });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+const ms = (t0: number) => performance.now() - t0;
+const fmt = (x: number) => `${(x / 1000).toFixed(3)} s`;
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+let peakRss = 0;
+let peakHeap = 0;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}, 20);
+sampler.unref();
+
+async function generate(db: Database): Promise<void> {
+  const t0 = performance.now();
+  await seedCatalog(db);
+  const sql = db.sql;
+  await sql.exec(`
+    INSERT INTO "Section" (id, code, name, "nameEn")
+      SELECT 'bsec' || g, 'B' || g, '股室' || g, 'Section ' || g FROM generate_series(1, ${SECTIONS}) g;
+    INSERT INTO "Person" (id, "slackUserId", name, "nameEn", "sectionId", "categoryCode", "updatedAt")
+      SELECT 'bp' || g, 'UB' || lpad(g::text, 6, '0'), '员工' || g, 'Staff ' || g, 'bsec' || (1 + g % ${SECTIONS}),
+             (ARRAY['SERVICE','MONITOR','GUIDANCE','ASSESS','INSPECT'])[1 + g % 5], now()
+      FROM generate_series(1, ${STAFF}) g;
+    INSERT INTO "Person" (id, "slackUserId", name, "updatedAt") VALUES ('bgroup', 'UBGROUP', '考核组', now());
+    INSERT INTO "RoleAssignment" ("personId", role)
+      SELECT 'bp' || g, 'STAFF'::"Role" FROM generate_series(1, ${STAFF}) g;
+    INSERT INTO "RoleAssignment" ("personId", role) VALUES ('bgroup', 'ASSESSMENT_GROUP');
+    CREATE TABLE bench_items AS
+      SELECT i."categoryCode" AS cat, row_number() OVER (PARTITION BY i."categoryCode" ORDER BY i.code) - 1 AS idx,
+             i.id, v.id AS vid, v.points,
+             EXISTS (SELECT 1 FROM "ItemEvidence" e WHERE e."itemId" = i.id) AS docs
+      FROM "WorkItem" i JOIN "ItemPointVersion" v ON v."itemId" = i.id;
+    CREATE TABLE bench_cat AS SELECT cat, count(*) AS n FROM bench_items GROUP BY cat;
+  `);
+  for (const [month, lines] of MONTHS) {
+    await sql.exec(`
+      INSERT INTO "Sheet" (id, "personId", month, state, version, "categoryCode", "updatedAt")
+        SELECT 'bs' || '${month}' || '-' || g, 'bp' || g, '${month}', 'APPROVED'::"SheetState", 2,
+               (ARRAY['SERVICE','MONITOR','GUIDANCE','ASSESS','INSPECT'])[1 + g % 5], now()
+        FROM generate_series(1, ${STAFF}) g;
+      INSERT INTO "Entry" (id, "personId", "sheetId", month, "workDate", "itemId", "pointVersionId",
+                           "pointsPerUnit", count, status, source, "updatedAt")
+        SELECT 'be' || '${month}' || '-' || x.g, 'bp' || x.p, 'bs' || '${month}' || '-' || x.p, '${month}',
+               '${month}-' || lpad((1 + x.g % 28)::text, 2, '0'), it.id, it.vid, it.points, 1 + (x.g * 7) % 5,
+               'ACTIVE'::"EntryStatus",
+               CASE WHEN it.docs THEN 'IMPORT'::"EntrySource" ELSE 'SLACK'::"EntrySource" END, now()
+        FROM (SELECT g, 1 + g % ${STAFF} AS p,
+                     (ARRAY['SERVICE','MONITOR','GUIDANCE','ASSESS','INSPECT'])[1 + (1 + g % ${STAFF}) % 5] AS cat
+              FROM generate_series(0, ${lines - 1}) g) x
+        JOIN bench_cat c ON c.cat = x.cat
+        JOIN bench_items it ON it.cat = x.cat AND it.idx = (x.g / ${STAFF}) % c.n;
+      INSERT INTO "QualityReview" ("personId", month, "reviewedById")
+        SELECT 'bp' || g, '${month}', 'bgroup' FROM generate_series(1, ${STAFF}) g;
+      INSERT INTO "QualityAdjustment" (id, "personId", month, value, veto, reason, "createdById")
+        SELECT 'bq' || '${month}' || '-' || g, 'bp' || (1 + (g * 37) % ${STAFF}), '${month}',
+               CASE WHEN g % 3 = 0 THEN 200 ELSE -500 END, g % 97 = 0, 'bench', 'bgroup'
+        FROM generate_series(1, ${Math.round(STAFF / 10)}) g;
+      INSERT INTO "TempTask" (id, "personId", "sheetId", month, "workDate", minutes, description, status, points,
+                              "pricedById", "pricedAt", "updatedAt")
+        SELECT 'bt' || '${month}' || '-' || g, 'bp' || (1 + (g * 13) % ${STAFF}),
+               'bs' || '${month}' || '-' || (1 + (g * 13) % ${STAFF}), '${month}', '${month}-15', 60, 'bench task',
+               'PRICED'::"TempTaskStatus", 6000, 'bgroup', now(), now()
+        FROM generate_series(1, ${Math.round(STAFF / 20)}) g;
+      INSERT INTO "DiscretionaryAward" (id, month, "personId", points, reason, "awardedById")
+        SELECT 'ba' || '${month}' || '-' || g, '${month}', 'bp' || (1 + (g * 11) % ${STAFF}), 1000, 'bench', 'bgroup'
+        FROM generate_series(1, ${Math.round(STAFF / 4)}) g;
+    `);
+  }
+  await sql.exec(`DROP TABLE bench_items; DROP TABLE bench_cat`);
+  await sql.exec(`VACUUM ANALYZE`);
+  const counts = await sql.query<{ month: string; n: string }>(
+    `SELECT month, count(*)::text AS n FROM "Entry" GROUP BY month ORDER BY month`,
+  );
+  console.log(
+    `generated in ${fmt(ms(t0))}: ${STAFF} staff, ${counts.rows.map((r) => `${r.month} ${Number(r.n).toLocaleString("en")} lines`).join(", ")}`,
+  );
+}
+
+const BARE = `SELECT "personId", SUM(count::bigint * "pointsPerUnit") AS raw
+  FROM "Entry" WHERE month = $1 AND status = 'ACTIVE' GROUP BY "personId"`;
+
+async function bare(db: Database, month: string): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    const r = await db.sql.query(BARE, [month]);
+    const t = ms(t0);
+    if (r.rows.length !== STAFF)
+      throw new Error(`bare aggregate: ${r.rows.length} people, expected ${STAFF}`);
+    if (i > 0) runs.push(t); // the first run warms the cache
+  }
+  runs.sort((a, b) => a - b);
+  return runs[1]!;
+}
+
+async function main() {
+  console.log(`bench:close — PostgreSQL, node ${process.version}`);
+  const name = `kpi_bench_close_${randomBytes(4).toString("hex")}`;
+  await admin(`CREATE DATABASE "${name}"`);
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: u.toString(), migrate: true, poolSize: 4 });
+  const results: { month: string; lines: number; bare: number; close: number }[] = [];
+  try {
+    await generate(db);
+    if (process.env.BENCH_GENERATE_ONLY === "1") return;
+    for (const [month, lines] of MONTHS) {
+      const b = await bare(db, month);
+      const heap0 = process.memoryUsage().heapUsed;
+      peakHeap = heap0;
+      const t0 = performance.now();
+      const laps: string[] = [];
+      let last = t0;
+      const trace = (stage: string) => {
+        const now = performance.now();
+        laps.push(`${stage} +${(now - last).toFixed(0)} ms`);
+        last = now;
+      };
+      const out = await publishMonth(db.prisma, { clock: () => new Date(), trace }, "cli", month);
+      const c = ms(t0);
+      trace("committed");
+      if (out.staff !== STAFF || out.lockedSheets !== STAFF)
+        throw new Error(`close ${month}: ${out.staff} results, ${out.lockedSheets} sheets locked`);
+      const saved = await db.sql.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM "MonthResult" WHERE month = $1`,
+        [month],
+      );
+      results.push({ month, lines, bare: b, close: c });
+      console.log(
+        `${month}: ${lines.toLocaleString("en")} lines, ${STAFF} staff → ${saved.rows[0]?.n} results saved, ${out.lockedSheets} sheets locked`,
+      );
+      console.log(
+        `  bare aggregate (GROUP BY person, median of 3): ${fmt(b)}   close-and-persist: ${fmt(c)}   ratio ${(c / b).toFixed(2)}×   heap growth during close ≤ ${mb(peakHeap - heap0)}`,
+      );
+      console.log(`  stages: ${laps.join(", ")}`);
+    }
+    const [small, big] = results as [(typeof results)[0], (typeof results)[0]];
+    console.log();
+    console.log(`at 1,000,000 lines: close-and-persist ${fmt(small.close)} (bare ${fmt(small.bare)})`);
+    console.log(
+      `at ${big.lines.toLocaleString("en")} lines: close-and-persist ${fmt(big.close)} (bare ${fmt(big.bare)}), ratio ${(big.close / big.bare).toFixed(2)}×`,
+    );
+    console.log(`growth 1 M → 2 M lines: ${(big.close / small.close).toFixed(2)}× the time`);
+    console.log(`peak RSS ${mb(peakRss)}`);
+    const ok = [
+      [big.close < 5000, "< 5 s"],
+      [big.close / big.bare <= 3, "≤ 3× the bare aggregate"],
+      [big.close / small.close <= 2.2, "doubling ≤ 2.2×"],
+    ] as const;
+    for (const [pass, what] of ok) console.log(`  target ${what}: ${pass ? "met" : "NOT met"}`);
+  } finally {
+    await db.close();
+    if (process.env.BENCH_KEEP === "1") console.log(`kept database ${name}`);
+    else await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
