@@ -79,6 +79,8 @@ export interface PricingTask {
   owner: { personId: string; slackUserId: string; name: string; nameEn: string | null };
   sheetState: string;
   categoryCode: string | null;
+  /** the category's names, for the explanation */
+  category: { code: string; name: string; nameEn: string } | null;
   similarItem: {
     id: string;
     code: string;
@@ -215,6 +217,8 @@ async function toPricingTasks(db: Db | Tx, rows: TaskRow[]): Promise<PricingTask
         select: { id: true, slackUserId: true, name: true },
       })
     : [];
+  const categories = await db.category.findMany({ select: { code: true, name: true, nameEn: true } });
+  const categoryByCode = new Map(categories.map((c) => [c.code, c]));
   const itemById = new Map(items.map((i) => [i.id, i]));
   const pricerById = new Map(pricers.map((p) => [p.id, p]));
   const out: PricingTask[] = [];
@@ -243,6 +247,7 @@ async function toPricingTasks(db: Db | Tx, rows: TaskRow[]): Promise<PricingTask
       },
       sheetState: r.sheet.state,
       categoryCode,
+      category: (categoryCode && categoryByCode.get(categoryCode)) || null,
       similarItem: it
         ? {
             id: it.id,

@@ -48,6 +48,7 @@ export type { Actor } from "../domain/people.js";
 export { listPricingQueue, priceTempTask, pricingTask } from "../domain/pricing.js";
 export {
   findPersonRef,
+  qualityScoreOf,
   qualitySheet,
   recordQuality,
   recordVeto,

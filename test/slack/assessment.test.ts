@@ -59,6 +59,13 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
     await h?.close();
   });
 
+  /** The block ids of the form open for `user` (the form's key is part of its input block ids). */
+  const keyed = (user: string) => {
+    const v = h.slack.currentView(user)!;
+    const k = JSON.parse(String(v.view.private_metadata)).k as string;
+    return (base: string) => `${base}.${k}`;
+  };
+
   const audits = (action: string, outcome = "REFUSED") =>
     h.db.prisma.auditLog.findMany({ where: { action, outcome }, orderBy: { id: "asc" } });
 
@@ -263,30 +270,53 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       expect(text).not.toContain("违规发售发票");
       expect(text).toContain("[一票否决…]");
 
+      let b = keyed(USERS.chief);
       const nan = await h.slack.submitView({
         user: USERS.chief,
-        values: { quality_value: "five", quality_reason: "x" },
+        values: { [b("quality_value")]: "five", [b("quality_reason")]: "x" },
       });
-      expect(nan.errors).toEqual({ quality_value: "“five”不是数字：例如 -5 或 +2.5。" });
+      expect(nan.errors).toEqual({ [b("quality_value")]: "“five”不是数字：例如 -5 或 +2.5。" });
       const noReason = await h.slack.submitView({
         user: USERS.chief,
-        values: { quality_value: "-3", quality_reason: "" },
+        values: { [b("quality_value")]: "-3", [b("quality_reason")]: "" },
       });
-      expect(noReason.errors).toEqual({ quality_reason: "请填写扣加分理由。" });
+      expect(noReason.errors).toEqual({ [b("quality_reason")]: "请填写扣加分理由。" });
       const zero = await h.slack.submitView({
         user: USERS.chief,
-        values: { quality_value: "0", quality_reason: "x" },
+        values: { [b("quality_value")]: "0", [b("quality_reason")]: "x" },
       });
-      expect(zero.errors).toEqual({ quality_value: "0 分不改变任何结果：扣分填负数，加分填正数。" });
+      expect(zero.errors).toEqual({ [b("quality_value")]: "0 分不改变任何结果：扣分填负数，加分填正数。" });
+      const noValue = await h.slack.submitView({
+        user: USERS.chief,
+        values: { [b("quality_value")]: "", [b("quality_reason")]: "迟到" },
+      });
+      expect(noValue.errors).toEqual({ [b("quality_value")]: "请填写该理由对应的分值。" });
+      expect(await h.db.prisma.qualityAdjustment.count()).toBe(0);
+
+      // ticking a standard and typing a value show the score as it would be once saved (nothing written)
+      await h.slack.selectOption({
+        user: USERS.chief,
+        actionId: "quality_rules",
+        blockId: b("quality_rules"),
+        value: [rules.minor] as never,
+      });
+      await h.slack.waitFor(() =>
+        renderView(h.slack.currentView(USERS.chief)!.view).includes("保存后将为：*98.00*"),
+      );
+      await h.slack.selectOption({ user: USERS.chief, actionId: "quality_value", value: "-3.5" });
+      await h.slack.waitFor(() =>
+        renderView(h.slack.currentView(USERS.chief)!.view).includes("保存后将为：*94.50*"),
+      );
+      expect(renderView(h.slack.currentView(USERS.chief)!.view)).toContain("当前质量得分：*100.00*");
       expect(await h.db.prisma.qualityAdjustment.count()).toBe(0);
 
       const saved = await h.slack.submitView({
         user: USERS.chief,
         values: {
-          quality_rules: [rules.minor],
-          quality_value: "-3.5",
-          quality_reason: "窗口投诉一次",
-          quality_evidence: "https://example.org/complaints/17",
+          [b("quality_rules")]: [rules.minor],
+          [b("quality_value")]: "-3.5",
+          [b("quality_reason")]: "窗口投诉一次",
+          [b("quality_evidence")]: "https://example.org/complaints/17",
         },
       });
       expect(saved.responseAction).toBe("update");
@@ -296,6 +326,13 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       expect(form).toContain("*-2.00* · 错票一张");
       expect(form).toContain("*-3.50* · 窗口投诉一次");
       expect(form).toContain("📎 https://example.org/complaints/17");
+      // the refreshed form starts empty: saving it again adds nothing
+      b = keyed(USERS.chief);
+      expect(form).not.toContain("[-3.5]");
+      const again = await h.slack.submitView({ user: USERS.chief, values: {} });
+      expect(again.responseAction).toBe("update");
+      expect(renderView(h.slack.currentView(USERS.chief)!.view)).toContain("当前质量得分：*94.50*");
+      expect(await h.db.prisma.qualityAdjustment.count()).toBe(2);
 
       // the veto: a distinct action, confirmed in a pushed view
       await h.slack.clickButton({ user: USERS.chief, actionId: "quality_veto" });
@@ -371,8 +408,10 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
           private_metadata: JSON.stringify({ p: h.fx.people.zhang, m: M, k: "forgedkey02" }),
           state: {
             values: {
-              quality_value: { quality_value: { type: "plain_text_input", value: "-50" } },
-              quality_reason: { quality_reason: { type: "plain_text_input", value: "revenge" } },
+              "quality_value.forgedkey02": { quality_value: { type: "plain_text_input", value: "-50" } },
+              "quality_reason.forgedkey02": {
+                quality_reason: { type: "plain_text_input", value: "revenge" },
+              },
             },
           },
         },
@@ -388,6 +427,54 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
         reason: "auth.forbidden",
       });
     });
+  });
+
+  it("forged Remove and Withdraw buttons (a non-member, an id that does not exist) change nothing and are audited", async () => {
+    const adj = await h.db.prisma.qualityAdjustment.findFirstOrThrow({ where: { revokedAt: null } });
+    const click = (user: string, actionId: string, callbackId: string, meta: object, value: object) =>
+      h.slack.sendInteraction({
+        type: "block_actions",
+        user: { id: user, username: user, team_id: h.slack.team.id },
+        team: { id: h.slack.team.id, domain: h.slack.team.domain },
+        api_app_id: h.slack.appId,
+        token: "emulator-verification-token",
+        trigger_id: "0.0.forged",
+        container: { type: "view", view_id: "VFORGEDB" },
+        view: {
+          id: "VFORGEDB",
+          hash: "h",
+          type: "modal",
+          callback_id: callbackId,
+          private_metadata: JSON.stringify(meta),
+          state: { values: {} },
+        },
+        actions: [
+          {
+            type: "button",
+            action_id: actionId,
+            block_id: "x",
+            value: JSON.stringify(value),
+            action_ts: "1",
+          },
+        ],
+      });
+    await click(
+      USERS.li,
+      "quality_remove",
+      "quality_modal",
+      { p: h.fx.people.zhang, m: M, k: "forgedkey03" },
+      { a: adj.id },
+    );
+    await click(BOSS, "award_withdraw", "award_modal", { m: M, k: "forgedkey04" }, { a: "c_no_such_award" });
+    await settle(h);
+    expect(
+      (await h.db.prisma.qualityAdjustment.findUniqueOrThrow({ where: { id: adj.id } })).revokedAt,
+    ).toBeNull();
+    expect((await audits("quality.revoke")).at(-1)).toMatchObject({
+      actor: USERS.li,
+      reason: "auth.forbidden",
+    });
+    expect((await audits("award.revoke")).at(-1)).toMatchObject({ actor: BOSS, reason: "award.notFound" });
   });
 
   describe("/kpi award", () => {
@@ -412,17 +499,22 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       expect(renderView(v.view)).toContain("Pool for 2026-11: *50.00* points (10.00 × 5 staff assessed)");
       expect(renderView(v.view)).toContain("Given *0.00* · left *50.00*");
 
+      let b = keyed(BOSS);
       const bad = await h.slack.submitView({
         user: BOSS,
-        values: { award_person: USERS.zhang, award_points: "lots", award_reason: "" },
+        values: { [b("award_person")]: USERS.zhang, [b("award_points")]: "lots", [b("award_reason")]: "" },
       });
       expect(bad.errors).toEqual({
-        award_points: "“lots” is not a number of points: use e.g. 5 or 2.5.",
-        award_reason: "Give the reason for these points.",
+        [b("award_points")]: "“lots” is not a number of points: use e.g. 5 or 2.5.",
+        [b("award_reason")]: "Give the reason for these points.",
       });
       const ok = await h.slack.submitView({
         user: BOSS,
-        values: { award_person: USERS.zhang, award_points: "30", award_reason: "防汛期间连续加班" },
+        values: {
+          [b("award_person")]: USERS.zhang,
+          [b("award_points")]: "30",
+          [b("award_reason")]: "防汛期间连续加班",
+        },
       });
       expect(ok.responseAction).toBe("update");
       const form = renderView(h.slack.currentView(BOSS)!.view);
@@ -431,13 +523,18 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       const dm = await h.slack.waitForMessage(USERS.zhang, /机动分/);
       expect(textOf(dm)).toContain("分局长给予您 2026-11 机动分 *30.00* 分");
 
+      b = keyed(BOSS);
       const over = await h.slack.submitView({
         user: BOSS,
-        values: { award_person: USERS.anna, award_points: "25", award_reason: "窗口服务好评" },
+        values: {
+          [b("award_person")]: USERS.anna,
+          [b("award_points")]: "25",
+          [b("award_reason")]: "窗口服务好评",
+        },
       });
       expect(over.responseAction).toBe("errors");
       expect(over.errors).toEqual({
-        award_points:
+        [b("award_points")]:
           "Not enough left in the 2026-11 pool: the pool is 50.00 points, 30.00 already given, 20.00 left; 25.00 asked.",
       });
       expect(await h.db.prisma.discretionaryAward.count()).toBe(1);
@@ -445,9 +542,9 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
 
       const notStaff = await h.slack.submitView({
         user: BOSS,
-        values: { award_person: USERS.gone, award_points: "5", award_reason: "x" },
+        values: { [b("award_person")]: USERS.gone, [b("award_points")]: "5", [b("award_reason")]: "x" },
       });
-      expect(notStaff.errors!.award_person).toContain("is not assessed in 2026-11");
+      expect(notStaff.errors![b("award_person")]).toContain("is not assessed in 2026-11");
     });
 
     it("a forged award form from someone else is refused and audited", async () => {
@@ -465,9 +562,11 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
           private_metadata: JSON.stringify({ m: M, k: "forgedaward1" }),
           state: {
             values: {
-              award_person: { award_person: { type: "users_select", selected_user: USERS.chief } },
-              award_points: { award_points: { type: "plain_text_input", value: "10" } },
-              award_reason: { award_reason: { type: "plain_text_input", value: "me" } },
+              "award_person.forgedaward1": {
+                award_person: { type: "users_select", selected_user: USERS.chief },
+              },
+              "award_points.forgedaward1": { award_points: { type: "plain_text_input", value: "10" } },
+              "award_reason.forgedaward1": { award_reason: { type: "plain_text_input", value: "me" } },
             },
           },
         },

@@ -174,7 +174,7 @@ export const en = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM · `/kpi close [month]`: close and publish (assessment group) · `/kpi why [@person] [month]`: explain a score",
+    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM · `/kpi why [@person] [month]`: explain a score\nAssessment group: `/kpi pricing [month]` · `/kpi quality @person [month]` · `/kpi close [month]`: close and publish · branch chief: `/kpi award [month]`",
     langSet: "Language set to English.",
     langAuto: "Language now follows your Slack setting.",
     langInvalid: "Choose `en`, `zh` or `auto`.",
@@ -342,6 +342,7 @@ export const en = {
     vetoTitle: "Confirm veto",
     heading: "*{{name}}* · {{month}}",
     score: "Quality score now: *{{score}}*  (100 − {{deductions}} + {{bonuses}})",
+    preview: "If saved now: *{{score}}*",
     floored: "100 + the adjustments is {{before}}; the score never goes below 0.",
     vetoed: "⛔ *Vetoed*: the quality score is 0 whatever else is recorded.",
     reviewed: "Reviewed by {{by}}, {{at}}.",

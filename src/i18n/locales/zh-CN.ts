@@ -170,7 +170,7 @@ export const zhCN: Catalog = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`：本月概况 · `/kpi lang en|zh|auto`：语言 · `/log help`：记录工作 · `/kpi export [月份|季度]`：导出文件到私信 · `/kpi close [月份]`：月结与公布（考核小组）· `/kpi why [@人员] [月份]`：得分说明",
+    help: "`/kpi`：本月概况 · `/kpi lang en|zh|auto`：语言 · `/log help`：记录工作 · `/kpi export [月份|季度]`：导出文件到私信 · `/kpi why [@人员] [月份]`：得分说明\n考核小组：`/kpi pricing [月份]` 临时性工作定分 · `/kpi quality @某人 [月份]` 质量考核 · `/kpi close [月份]` 月结与公布 · 分局长：`/kpi award [月份]` 机动分",
     langSet: "已切换为简体中文。",
     langAuto: "语言将跟随您的 Slack 设置。",
     langInvalid: "请选择 `en`、`zh` 或 `auto`。",
@@ -312,7 +312,7 @@ export const zhCN: Catalog = {
     suggestItem:
       "💡 建议 *{{points}}* 分 = 每分钟 {{rate}} 分 × {{minutes}} 分钟（此前 {{refTasks}} 项参照 {{code}} 的工作：{{refMinutes}} 分钟共 {{refPoints}} 分）。",
     suggestCategory:
-      "💡 建议 *{{points}}* 分 = 每分钟 {{rate}} 分 × {{minutes}} 分钟（此前 {{refTasks}} 项 {{category}} 类工作：{{refMinutes}} 分钟共 {{refPoints}} 分）。",
+      "💡 建议 *{{points}}* 分 = 每分钟 {{rate}} 分 × {{minutes}} 分钟（此前同属{{category}}类的 {{refTasks}} 项工作：{{refMinutes}} 分钟共 {{refPoints}} 分）。",
     suggestBase:
       "💡 建议 *{{points}}* 分 = 每分钟 1 分 × {{minutes}} 分钟（尚无已定分的同类工作可比，按基准分值）。",
     priceButton: "定分…",
@@ -335,6 +335,7 @@ export const zhCN: Catalog = {
     vetoTitle: "确认一票否决",
     heading: "*{{name}}* · {{month}}",
     score: "当前质量得分：*{{score}}*（100 − {{deductions}} + {{bonuses}}）",
+    preview: "保存后将为：*{{score}}*",
     floored: "100 加扣加分为 {{before}}；质量得分最低为 0。",
     vetoed: "⛔ *一票否决*：无论其他记录如何，质量得分为 0。",
     reviewed: "{{by}} 已考核，{{at}}。",

@@ -82,7 +82,7 @@ function similarLine(t: Translate, lang: Lang, task: PricingTask): string {
 }
 
 /** How the suggestion was reached, in one line. */
-export function suggestionLine(t: Translate, task: PricingTask): string {
+export function suggestionLine(t: Translate, lang: Lang, task: PricingTask): string {
   const s = task.suggestion;
   const common = { points: amount(s.points), minutes: task.minutes };
   if (s.basis === "base") return t("pricing.suggestBase", common);
@@ -95,7 +95,12 @@ export function suggestionLine(t: Translate, task: PricingTask): string {
   };
   return s.basis === "item"
     ? t("pricing.suggestItem", { ...ref, code: task.similarItem?.code ?? "" })
-    : t("pricing.suggestCategory", { ...ref, category: s.categoryCode ?? "" });
+    : t("pricing.suggestCategory", {
+        ...ref,
+        category: task.category
+          ? userText(lang === "en" ? task.category.nameEn : task.category.name, 60)
+          : (s.categoryCode ?? ""),
+      });
 }
 
 function taskText(t: Translate, task: PricingTask): string {
@@ -135,7 +140,7 @@ export function pricingQueueMessage(
           "primary",
         ),
       }),
-      context([similarLine(t, lang, task), suggestionLine(t, task)]),
+      context([similarLine(t, lang, task), suggestionLine(t, lang, task)]),
     );
   }
   if (queue.total > shown.length)
@@ -151,7 +156,7 @@ export function pricingModal(t: Translate, lang: Lang, task: PricingTask, meta: 
   const blocks: KnownBlock[] = [
     section(taskText(t, task)),
     context([similarLine(t, lang, task)]),
-    context([suggestionLine(t, task)]),
+    context([suggestionLine(t, lang, task)]),
     {
       type: "input",
       block_id: ASSESS_BLOCKS.pricingPoints,
@@ -228,6 +233,8 @@ export interface QualityModalOptions {
   notice?: string;
   /** "2026-11-20 10:05" of the review, formatted by the caller in the configured zone */
   reviewedAt?: string;
+  /** the score if the form were saved now (ticked standards and the typed value), while editing */
+  preview?: { value: string; vetoed: boolean };
 }
 
 function scoreBlocks(t: Translate, sheet: QualitySheet, opts: QualityModalOptions): KnownBlock[] {
@@ -242,6 +249,8 @@ function scoreBlocks(t: Translate, sheet: QualitySheet, opts: QualityModalOption
   ];
   if (s.vetoed) lines.push(t("quality.vetoed"));
   else if (s.beforeFloor !== s.value) lines.push(t("quality.floored", { before: s.beforeFloor }));
+  if (opts.preview && opts.preview.value !== s.value)
+    lines.push(t("quality.preview", { score: opts.preview.value }));
   const blocks: KnownBlock[] = [];
   if (opts.notice) blocks.push(section(opts.notice));
   blocks.push(section(lines.join("\n")));
@@ -266,7 +275,8 @@ function adjustmentBlocks(t: Translate, sheet: QualitySheet): KnownBlock[] {
     blocks.push(context([t("quality.none")]));
     return blocks;
   }
-  for (const a of sheet.adjustments.slice(0, 40)) {
+  const shown = sheet.adjustments.slice(0, 40);
+  for (const a of shown) {
     const by = userText(a.createdBy?.name ?? "?", 40);
     const reason = userText(a.reason, 300);
     let text = a.veto
@@ -288,12 +298,24 @@ function adjustmentBlocks(t: Translate, sheet: QualitySheet): KnownBlock[] {
       }),
     );
   }
+  if (sheet.adjustments.length > shown.length)
+    blocks.push(context([t("common.truncated", { count: sheet.adjustments.length - shown.length })]));
   return blocks;
 }
 
+/**
+ * An input's block id within one rendering of a form that stays open after saving: the form's key is part
+ * of it, so the refreshed form starts with empty inputs (Slack keeps what was typed in a block whose id
+ * does not change) and saving twice cannot add the same adjustment or gift twice.
+ */
+export function keyedBlock(base: string, key: string): string {
+  return `${base}.${key}`;
+}
+
 /** The block id of the n-th checkboxes block of standards (Slack allows 10 options per element). */
-export function qualityRulesBlockId(n: number): string {
-  return n === 0 ? ASSESS_BLOCKS.qualityRules : `${ASSESS_BLOCKS.qualityRules}:${n}`;
+export function qualityRulesBlockId(n: number, key: string): string {
+  const base = keyedBlock(ASSESS_BLOCKS.qualityRules, key);
+  return n === 0 ? base : `${base}:${n}`;
 }
 
 /** The quality form of one person and month. */
@@ -318,8 +340,9 @@ export function qualityModal(
       const part = standards.slice(i, i + LIMITS.checkboxOptions);
       blocks.push({
         type: "input",
-        block_id: qualityRulesBlockId(i / LIMITS.checkboxOptions),
+        block_id: qualityRulesBlockId(i / LIMITS.checkboxOptions, opts.meta.k),
         optional: true,
+        dispatch_action: true,
         label: plain(t("quality.standards")),
         ...(i === 0 ? { hint: plain(t("quality.standardsHint")) } : {}),
         element: {
@@ -342,19 +365,21 @@ export function qualityModal(
     section(t("quality.free")),
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.qualityValue,
+      block_id: keyedBlock(ASSESS_BLOCKS.qualityValue, opts.meta.k),
       optional: true,
+      dispatch_action: true,
       label: plain(t("quality.value")),
       element: {
         type: "plain_text_input",
         action_id: ASSESS_ACTIONS.qualityValue,
+        dispatch_action_config: { trigger_actions_on: ["on_enter_pressed", "on_character_entered"] },
         max_length: 12,
         placeholder: plain(t("quality.valuePlaceholder"), LIMITS.placeholder),
       },
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.qualityReason,
+      block_id: keyedBlock(ASSESS_BLOCKS.qualityReason, opts.meta.k),
       optional: true,
       label: plain(t("quality.reason")),
       element: {
@@ -367,7 +392,7 @@ export function qualityModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.qualityEvidence,
+      block_id: keyedBlock(ASSESS_BLOCKS.qualityEvidence, opts.meta.k),
       optional: true,
       label: plain(t("quality.evidence")),
       element: {
@@ -481,7 +506,10 @@ export function awardModal(
     section(t("award.awardsHeading")),
   );
   if (pool.awards.length === 0) blocks.push(context([t("award.none")]));
-  for (const a of pool.awards.slice(0, 60)) {
+  const shown = pool.awards.slice(0, 60);
+  if (pool.awards.length > shown.length)
+    blocks.push(context([t("common.truncated", { count: pool.awards.length - shown.length })]));
+  for (const a of shown) {
     blocks.push(
       section(
         t("award.line", {
@@ -513,7 +541,7 @@ export function awardModal(
     divider(),
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.awardPerson,
+      block_id: keyedBlock(ASSESS_BLOCKS.awardPerson, opts.meta.k),
       label: plain(t("award.person")),
       element: {
         type: "users_select",
@@ -523,7 +551,7 @@ export function awardModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.awardPoints,
+      block_id: keyedBlock(ASSESS_BLOCKS.awardPoints, opts.meta.k),
       label: plain(t("award.points")),
       element: {
         type: "plain_text_input",
@@ -534,7 +562,7 @@ export function awardModal(
     },
     {
       type: "input",
-      block_id: ASSESS_BLOCKS.awardReason,
+      block_id: keyedBlock(ASSESS_BLOCKS.awardReason, opts.meta.k),
       label: plain(t("award.reason")),
       element: {
         type: "plain_text_input",

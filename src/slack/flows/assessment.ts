@@ -100,6 +100,9 @@ export async function openPricingModal(
   await openThenFill(ctx, client, triggerId, user, "modal.pricing", async (lang, t) => {
     const actor = await ctx.actors.get(user);
     const task = await pricingTask(ctx.db, actor, taskId);
+    if (task.owner.personId === actor.personId) {
+      return noticeModal(t, t("pricing.title"), t("errors.pricing.ownTask", { taskId: task.id }));
+    }
     if (task.status !== "AWAITING_PRICING") {
       const text =
         task.status === "PRICED"
@@ -121,16 +124,22 @@ export function renderQuality(
   t: Translate,
   lang: Lang,
   sheet: QualitySheet,
-  opts: { channel?: string; notice?: string } = {},
+  opts: {
+    channel?: string;
+    notice?: string;
+    key?: string;
+    preview?: { value: string; vetoed: boolean };
+  } = {},
 ): ModalView {
   return qualityModal(t, lang, sheet, {
     meta: {
       p: sheet.person.personId,
       m: sheet.month,
-      k: formKey(),
+      k: opts.key ?? formKey(),
       ...(opts.channel ? { ch: opts.channel } : {}),
     },
     ...(opts.notice ? { notice: opts.notice } : {}),
+    ...(opts.preview ? { preview: opts.preview } : {}),
     ...(sheet.review ? { reviewedAt: localTime(sheet.review.at, ctx.deps.timeZone) } : {}),
   });
 }

@@ -16,6 +16,7 @@ import { lineMenuAction } from "./line-menu.js";
 import { listPageAction } from "./list-page.js";
 import { pickItemAction } from "./pick-item.js";
 import { pricingOpenAction } from "./pricing-open.js";
+import { qualityPreviewAction } from "./quality-preview.js";
 import { qualityRemoveAction } from "./quality-remove.js";
 import { qualityVetoAction } from "./quality-veto.js";
 import { reviewApproveAction } from "./review-approve.js";
@@ -52,6 +53,8 @@ export function registerActions(app: App, ctx: SlackContext): void {
     [CLOSE_ACTIONS.announce, closeAnnounceAction(ctx)],
     [ASSESS_ACTIONS.qualityVeto, qualityVetoAction(ctx)],
     [ASSESS_ACTIONS.qualityRemove, qualityRemoveAction(ctx)],
+    [ASSESS_ACTIONS.qualityRules, qualityPreviewAction(ctx)],
+    [ASSESS_ACTIONS.qualityValue, qualityPreviewAction(ctx)],
     [ASSESS_ACTIONS.awardWithdraw, awardWithdrawAction(ctx)],
     [ACTIONS.reviewApprove, reviewApproveAction(ctx)],
     [ACTIONS.reviewReturn, reviewReturnAction(ctx)],

@@ -4,7 +4,7 @@
  * pool; the recipient is told by DM.
  */
 import { translator } from "../../../i18n/index.js";
-import { awardDm, awardModal } from "../../blocks/assessment.js";
+import { awardDm, awardModal, keyedBlock } from "../../blocks/assessment.js";
 import { amount } from "../../blocks/format.js";
 import { userText } from "../../blocks/kit.js";
 import { messageModal } from "../../blocks/modal.js";
@@ -16,7 +16,7 @@ import { unpack } from "../../values.js";
 import { AwardMetaSchema, formKey } from "../../values-assessment.js";
 import type { ViewArgs } from "./log-modal.js";
 
-const BLOCK_OF: Record<string, string> = {
+const BASE_OF: Record<string, string> = {
   "award.overspent": ASSESS_BLOCKS.awardPoints,
   "award.badPoints": ASSESS_BLOCKS.awardPoints,
   "award.notAssessed": ASSESS_BLOCKS.awardPerson,
@@ -37,15 +37,20 @@ export function awardModalSubmission(ctx: SlackContext) {
         view: messageModal(t, t("errors.invalidRequest")),
       }));
     const values = view.state.values;
-    const person = selectedIn(values, ASSESS_BLOCKS.awardPerson, ASSESS_ACTIONS.awardPerson);
-    const raw = textIn(values, ASSESS_BLOCKS.awardPoints, ASSESS_ACTIONS.awardPoints);
-    const reason = textIn(values, ASSESS_BLOCKS.awardReason, ASSESS_ACTIONS.awardReason);
+    const B = {
+      person: keyedBlock(ASSESS_BLOCKS.awardPerson, meta.k),
+      points: keyedBlock(ASSESS_BLOCKS.awardPoints, meta.k),
+      reason: keyedBlock(ASSESS_BLOCKS.awardReason, meta.k),
+    };
+    const person = selectedIn(values, B.person, ASSESS_ACTIONS.awardPerson);
+    const raw = textIn(values, B.points, ASSESS_ACTIONS.awardPoints);
+    const reason = textIn(values, B.reason, ASSESS_ACTIONS.awardReason);
     const points = parseSignedAmount(raw);
     const errors: Record<string, string> = {};
-    if (!person) errors[ASSESS_BLOCKS.awardPerson] = t("award.personRequired");
-    if (points === null) errors[ASSESS_BLOCKS.awardPoints] = t("award.notANumber", { value: raw });
-    else if (points <= 0) errors[ASSESS_BLOCKS.awardPoints] = t("award.notPositive");
-    if (!reason) errors[ASSESS_BLOCKS.awardReason] = t("award.reasonRequired");
+    if (!person) errors[B.person] = t("award.personRequired");
+    if (points === null) errors[B.points] = t("award.notANumber", { value: raw });
+    else if (points <= 0) errors[B.points] = t("award.notPositive");
+    if (!reason) errors[B.reason] = t("award.reasonRequired");
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: "errors", errors }));
     try {
       const actor = await ctx.actors.get(user);
@@ -73,7 +78,8 @@ export function awardModalSubmission(ctx: SlackContext) {
       if (!r.repeated) await dmPerson(ctx, client, r.award.slackUserId, (tt) => awardDm(tt, r.award, meta.m));
     } catch (error) {
       const text = errorText(ctx, lang, error, "view.award");
-      const block = isDomainError(error) ? BLOCK_OF[error.code] : undefined;
+      const base = isDomainError(error) ? BASE_OF[error.code] : undefined;
+      const block = base ? keyedBlock(base, meta.k) : undefined;
       if (block) await ack({ response_action: "errors", errors: { [block]: text } });
       else await ack({ response_action: "update", view: messageModal(t, text) });
     }

@@ -4,6 +4,7 @@
  * adjusted. The form stays open, refreshed: the running score, what is recorded, a fresh key.
  */
 import { translator } from "../../../i18n/index.js";
+import { keyedBlock } from "../../blocks/assessment.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { isDomainError, parseSignedAmount, recordQuality } from "../../domain.js";
@@ -15,7 +16,7 @@ import type { ViewArgs } from "./log-modal.js";
 
 const MAX_POINTS = 100;
 
-const BLOCK_OF: Record<string, string> = {
+const BASE_OF: Record<string, string> = {
   "quality.badValue": ASSESS_BLOCKS.qualityValue,
   "assess.noReason": ASSESS_BLOCKS.qualityReason,
   "assess.reasonTooLong": ASSESS_BLOCKS.qualityReason,
@@ -34,20 +35,32 @@ export function qualityModalSubmission(ctx: SlackContext) {
         view: messageModal(t, t("errors.invalidRequest")),
       }));
     const values = view.state.values;
-    const ticked = tickedIn(values, ASSESS_BLOCKS.qualityRules, ASSESS_ACTIONS.qualityRules);
-    const raw = textIn(values, ASSESS_BLOCKS.qualityValue, ASSESS_ACTIONS.qualityValue);
-    const reason = textIn(values, ASSESS_BLOCKS.qualityReason, ASSESS_ACTIONS.qualityReason);
-    const evidence = textIn(values, ASSESS_BLOCKS.qualityEvidence, ASSESS_ACTIONS.qualityEvidence);
+    const B = {
+      value: keyedBlock(ASSESS_BLOCKS.qualityValue, meta.k),
+      reason: keyedBlock(ASSESS_BLOCKS.qualityReason, meta.k),
+    };
+    const ticked = tickedIn(
+      values,
+      keyedBlock(ASSESS_BLOCKS.qualityRules, meta.k),
+      ASSESS_ACTIONS.qualityRules,
+    );
+    const raw = textIn(values, B.value, ASSESS_ACTIONS.qualityValue);
+    const reason = textIn(values, B.reason, ASSESS_ACTIONS.qualityReason);
+    const evidence = textIn(
+      values,
+      keyedBlock(ASSESS_BLOCKS.qualityEvidence, meta.k),
+      ASSESS_ACTIONS.qualityEvidence,
+    );
     const errors: Record<string, string> = {};
     const value = raw ? parseSignedAmount(raw) : null;
     if (raw) {
-      if (value === null) errors[ASSESS_BLOCKS.qualityValue] = t("quality.notANumber", { value: raw });
-      else if (value === 0) errors[ASSESS_BLOCKS.qualityValue] = t("quality.zero");
+      if (value === null) errors[B.value] = t("quality.notANumber", { value: raw });
+      else if (value === 0) errors[B.value] = t("quality.zero");
       else if (Math.abs(value) > MAX_POINTS * 100)
-        errors[ASSESS_BLOCKS.qualityValue] = t("quality.tooLarge", { max: MAX_POINTS });
-      if (!reason) errors[ASSESS_BLOCKS.qualityReason] = t("quality.reasonRequired");
+        errors[B.value] = t("quality.tooLarge", { max: MAX_POINTS });
+      if (!reason) errors[B.reason] = t("quality.reasonRequired");
     } else if (reason) {
-      errors[ASSESS_BLOCKS.qualityValue] = t("quality.valueRequired");
+      errors[B.value] = t("quality.valueRequired");
     }
     if (Object.keys(errors).length > 0) return void (await ack({ response_action: "errors", errors }));
     const ev = evidence ? { evidence } : {};
@@ -73,7 +86,8 @@ export function qualityModalSubmission(ctx: SlackContext) {
       });
     } catch (error) {
       const text = errorText(ctx, lang, error, "view.quality");
-      const block = isDomainError(error) ? BLOCK_OF[error.code] : undefined;
+      const base = isDomainError(error) ? BASE_OF[error.code] : undefined;
+      const block = base ? keyedBlock(base, meta.k) : undefined;
       if (block) await ack({ response_action: "errors", errors: { [block]: text } });
       else await ack({ response_action: "update", view: messageModal(t, text) });
     }
