@@ -63,6 +63,8 @@ export interface CommandHint {
   description: string;
   /** usage shown beside it */
   usage: string;
+  /** manifest `should_escape`: @mentions in the text arrive as <@U…|handle> */
+  escape: boolean;
 }
 
 const MANIFEST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../manifest.yml");
@@ -88,7 +90,8 @@ export function loadCommandHints(file = MANIFEST): CommandHint[] {
     };
     const description = field("description");
     const usage = field("usage_hint");
-    out.push({ insert: `${command} `, command, description, usage });
+    const escapes = field("should_escape") === "true";
+    out.push({ insert: `${command} `, command, description, usage, escape: escapes });
     const alternatives = usage
       .replace(/^\[(.*)\]$/, "$1")
       .split(/\s+\|\s+/)
@@ -102,8 +105,26 @@ export function loadCommandHints(file = MANIFEST): CommandHint[] {
         command,
         description,
         usage: `${word} ${rest}`.trim(),
+        escape: escapes,
       });
     }
   }
   return out;
+}
+
+/**
+ * What Slack's client does with a mention picked from its autocomplete: `@zhang.wei` becomes
+ * `<@U0DEMO05|zhang.wei>` (in messages always, in slash commands when the manifest says `should_escape`).
+ * Unknown handles stay as typed.
+ */
+export function escapeMentions(text: string, users: Iterable<FakeUser>): string {
+  const byHandle = new Map<string, FakeUser>();
+  for (const u of users) byHandle.set(u.name.toLowerCase(), u);
+  return text.replace(
+    /(^|[\s(])@([a-z0-9][a-z0-9._-]*[a-z0-9]|[a-z0-9])/gi,
+    (m, pre: string, handle: string) => {
+      const u = byHandle.get(handle.toLowerCase());
+      return u ? `${pre}<@${u.id}|${u.name}>` : m;
+    },
+  );
 }

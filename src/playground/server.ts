@@ -30,7 +30,14 @@ import type { SlackApp } from "../slack/app.js";
 import type { Logger } from "../slack/logger.js";
 import { currentMonth } from "../util/time.js";
 import { type PlaygroundClock, zonedInstant } from "./clock.js";
-import { type CommandHint, fakeUserOf, loadCommandHints, loadPeople, type PersonCard } from "./directory.js";
+import {
+  type CommandHint,
+  escapeMentions,
+  fakeUserOf,
+  loadCommandHints,
+  loadPeople,
+  type PersonCard,
+} from "./directory.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const STATIC_DIR = path.resolve(HERE, "static");
@@ -298,7 +305,7 @@ export class PlaygroundServer {
               : undefined,
       }));
     return {
-      people: rt.people,
+      people: rt.people.map((p) => ({ ...p, handle: fakeUserOf(p).name })),
       channels,
       bot: { id: rt.slack.botUserId, name: rt.slack.state.identity.botName },
       team: rt.slack.team,
@@ -342,12 +349,18 @@ export class PlaygroundServer {
     const text = body.text.trim();
     if (!text) throw new HttpError(400, "empty message");
     const m = /^(\/[^\s]+)\s*([\s\S]*)$/.exec(text);
+    const users = rt.slack.state.users.values();
     if (!m) {
-      const r = await rt.slack.userMessage({ user: body.user, channel: body.channel, text });
+      const r = await rt.slack.userMessage({
+        user: body.user,
+        channel: body.channel,
+        text: escapeMentions(text, users),
+      });
       return delivered(r);
     }
     const command = m[1]!;
-    if (!this.commands.some((c) => c.command === command)) {
+    const hint = this.commands.find((c) => c.command === command);
+    if (!hint) {
       return {
         ok: false,
         error: `${command} is not a valid command. In Slack, all messages that start with "/" are interpreted as commands.`,
@@ -357,7 +370,7 @@ export class PlaygroundServer {
       user: body.user,
       channel: body.channel,
       command,
-      text: m[2] ?? "",
+      text: hint.escape ? escapeMentions(m[2] ?? "", users) : (m[2] ?? ""),
     });
     return delivered(r);
   }

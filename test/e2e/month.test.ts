@@ -17,6 +17,8 @@ import {
 
 const STAFF = "U0DEMO05"; // 张伟 Zhang Wei, SERVICE, English
 const CHIEF = "U0DEMO04"; // 王芳 Wang Fang, chief of the service section (and assessment group)
+const GROUP = "U0DEMO02"; // 赵明 Zhao Ming, assessment group, English
+const BRANCH_CHIEF = "U0DEMO01"; // 李国华 Li Guohua, branch chief
 
 let pg: RunningPlayground;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -44,6 +46,14 @@ async function command(page: Page, text: string) {
   await box.press("Enter");
 }
 
+/** `/log list`, waiting for the new list (older lists stay in the conversation). */
+async function newList(page: Page) {
+  const lists = page.locator(".msg", { hasText: "My lines" });
+  const before = await lists.count();
+  await command(page, "/log list");
+  await expect.poll(() => lists.count()).toBeGreaterThan(before);
+}
+
 /** The user switcher, as a person uses it. */
 async function switchTo(page: Page, user: string) {
   await page.locator("#user-button").click();
@@ -52,7 +62,7 @@ async function switchTo(page: Page, user: string) {
 }
 
 describe("playground: a staff member's month", () => {
-  it("logs three lines and submits", async () => {
+  it("runs the month: log, submit, return, fix, approve, price, score, award, close, publish", async () => {
     const shot = screenshots(page, "month");
     await page.goto(`${pg.url}?user=${STAFF}&place=dm`);
     await shot("starting");
@@ -105,8 +115,11 @@ describe("playground: a staff member's month", () => {
     // a mistake, fixed from the list: the overflow menu edits one line and deletes another
     await command(page, "/log fpfs 1 by mistake");
     await page.locator(".msg.ephemeral", { hasText: "by mistake" }).waitFor();
-    await command(page, "/log list");
-    const wrong = page.locator(".bk-section", { hasText: "by mistake" }).last();
+    await newList(page);
+    const wrong = page
+      .locator(".msg", { hasText: "My lines" })
+      .last()
+      .locator(".bk-section", { hasText: "by mistake" });
     await wrong.waitFor();
     await shot("my lines");
     await wrong.locator("[data-action-id=line_menu]").click();
@@ -119,8 +132,11 @@ describe("playground: a staff member's month", () => {
     await confirmDelete.click();
     await page.locator(".bk-section", { hasText: "by mistake" }).waitFor({ state: "detached" });
 
-    await command(page, "/log list");
-    const archive = page.locator(".bk-section", { hasText: "Archive filing" }).last();
+    await newList(page);
+    const archive = page
+      .locator(".msg", { hasText: "My lines" })
+      .last()
+      .locator(".bk-section", { hasText: "Archive filing" });
     await archive.waitFor();
     await archive.locator("[data-action-id=line_menu]").click();
     await archive.locator(".menu-item", { hasText: "Edit" }).click();
@@ -212,19 +228,117 @@ describe("playground: a staff member's month", () => {
     await shot("chief approves");
     await switchTo(page, STAFF);
 
-    // the clock control jumps to a deadline morning
+    // the 7th of December, 09:00: the review deadline; the reminders run
+    await switchTo(page, GROUP);
     await page.locator("#clock-button").click();
     await page.locator("#clock-month").fill("2026-12");
-    await page.locator("#clock-5th").click();
-    await expect.poll(() => page.locator("#clock-text").textContent()).toContain("5 Dec 2026, 09:00");
-    await shot("clock on the 5th");
+    await page.locator("#clock-7th").click();
+    await expect.poll(() => page.locator("#clock-text").textContent()).toContain("7 Dec 2026, 09:00");
+    await expect.poll(() => page.locator("#clock-result").textContent()).toMatch(/remind|No scheduled job/);
+    await shot("clock on the 7th");
+    await page.locator("body").click({ position: { x: 700, y: 400 } });
+
+    // the assessment group prices the temporary task
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    await command(page, "/kpi pricing 2026-11");
+    const priceButton = page.locator("button[data-action-id=pricing_open]").last();
+    await priceButton.waitFor();
+    await shot("pricing queue");
+    await priceButton.click();
+    const pricing = page.locator(".modal[data-callback-id=pricing_modal]");
+    await pricing.waitFor();
+    await pricing.locator("[data-action-id=pricing_points]").fill("60");
+    await pricing
+      .locator("[data-action-id=pricing_reason]")
+      .fill("Like GD001 guidance, two thirds of the time");
+    await shot("pricing form");
+    await pricing.locator("[data-modal-submit]").click();
+    await pricing.waitFor({ state: "detached" });
+
+    // … scores quality with one deduction (the mention is picked from the suggestions)
+    await page.locator("#composer-input").fill("/kpi quality @zha");
+    const mention = page.locator("#suggestions .suggestion", { hasText: "@zhang.wei" });
+    await mention.waitFor();
+    await shot("mention suggestions");
+    await mention.dispatchEvent("mousedown");
+    await page.locator("#composer-input").press("End");
+    await page.locator("#composer-input").type("2026-11");
+    await page.locator("#composer-input").press("Enter");
+    const quality = page.locator(".modal[data-callback-id=quality_modal]");
+    await quality.waitFor();
+    await quality.locator("[data-action-id=quality_value]").fill("-2");
+    await quality.locator("[data-action-id=quality_reason]").fill("Two invoices sold with a wrong amount");
+    await shot("quality form");
+    await quality.locator("[data-modal-submit]").click();
+    await expect.poll(() => quality.textContent(), { timeout: 15_000 }).toMatch(/98/);
+    await shot("quality recorded");
+    await quality.locator("[data-modal-close]").click();
+    await quality.waitFor({ state: "detached" });
+
+    // the branch chief gives discretionary points
+    await switchTo(page, BRANCH_CHIEF);
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    await command(page, "/kpi award 2026-11");
+    const award = page.locator(".modal[data-callback-id=award_modal]");
+    await award.waitFor();
+    await award.locator("select[data-action-id=award_person]").selectOption(STAFF);
+    await award.locator("[data-action-id=award_points]").fill("3");
+    await award.locator("[data-action-id=award_reason]").fill("Covered the hall during the tax season rush");
+    await shot("award form");
+    await award.locator("[data-modal-submit]").click();
+    await expect.poll(() => page.locator(".modal").count(), { timeout: 15_000 }).toBeLessThanOrEqual(1);
+    await shot("award recorded");
+    if (await award.count()) await award.locator("[data-modal-close]").click();
+
+    // the group closes and publishes the month
+    await switchTo(page, GROUP);
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    await command(page, "/kpi close 2026-11");
+    const publish = page.locator("button[data-action-id=close_publish]").last();
+    await publish.waitFor({ timeout: 30_000 });
+    await shot("close preview");
+    await publish.click();
+    const confirm = page.locator(".modal[data-callback-id=close_publish_modal]");
+    await confirm.waitFor();
+    const reason = confirm.locator("[data-action-id=close_reason]");
+    if (await reason.count()) await reason.fill("The other staff logged nothing in November (demo).");
+    await shot("publish confirmation");
+    await confirm.locator("[data-modal-submit]").click();
+    const done = page.locator(".modal[data-callback-id=close_publish_modal_done]");
+    await done.waitFor({ timeout: 60_000 });
+    await expect.poll(() => done.textContent(), { timeout: 60_000 }).toMatch(/published/);
+    await shot("published");
+    await done.locator("[data-modal-close]").click();
+    await done.waitFor({ state: "detached" });
+
+    // the results channel shows the ranking with its chart
+    await page.locator("[data-place=C0KPIRESULTS]").click();
+    const chart = page.locator(".msg-file.image img, .bk-image img").first();
+    await chart.waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(100);
+    expect(await page.locator(".messages").textContent()).toMatch(/2026-11/);
+    await shot("results channel");
+
+    // the staff member sees the published result; the spreadsheet comes as a download
+    await switchTo(page, STAFF);
+    await page.locator("[data-place=app]").click();
+    await page.locator("[data-tab=dm]").click();
+    await command(page, "/kpi export 2026-11");
+    const xlsx = page.locator(".msg-file.doc a[download$='.xlsx']").last();
+    await xlsx.waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent("download"), xlsx.click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    await shot("export downloaded");
 
     // the user switcher: the people and their roles
     await page.locator("#user-button").click();
     await page.locator("#user-menu [data-user=U0DEMO04]").waitFor();
     await shot("user switcher");
-    await page.locator("#user-menu [data-user=U0DEMO04]").click();
-    await expect.poll(() => page.locator("#user-name").textContent()).toContain("Wang Fang");
-    expect(await page.locator("#user-roles").textContent()).toContain("section chief");
+    await page.locator("#user-button").click();
   });
 });

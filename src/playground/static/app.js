@@ -497,7 +497,24 @@ function drawMessages() {
   }
   S.rendered.set(S.place, next);
   const same = rows.length === box.children.length && rows.every((r, i) => box.children[i] === r);
-  if (!same) box.replaceChildren(...rows);
+  if (!same) {
+    // a message replaced while its overflow menu is open keeps the menu open
+    const open = box.querySelector(".menu:not([hidden])");
+    const where = open && {
+      ts: open.closest(".msg")?.dataset.ts,
+      block: open.parentElement?.querySelector("[data-action-id]")?.dataset.blockId,
+      action: open.parentElement?.querySelector("[data-action-id]")?.dataset.actionId,
+    };
+    box.replaceChildren(...rows);
+    if (where) {
+      const again = [...box.querySelectorAll(`.msg[data-ts="${where.ts}"] .overflow`)].find((o) => {
+        const b = o.querySelector("[data-action-id]");
+        return b?.dataset.blockId === where.block && b?.dataset.actionId === where.action;
+      });
+      const menu = again?.querySelector(".menu");
+      if (menu) menu.hidden = false;
+    }
+  }
   if (atBottom || box.dataset.place !== S.place) box.scrollTop = box.scrollHeight;
   box.dataset.place = S.place;
 }
@@ -699,8 +716,29 @@ function confirmDialog(c) {
 // ------------------------------------------------------------------ composer
 
 let suggestionIndex = 0;
+/** The @word being typed at the end of the box, if any. */
+const mentionToken = (value) => /(^|\s)@([^\s@]*)$/.exec(value);
+
 function suggestions() {
   const value = $("composer-input").value;
+  const mention = mentionToken(value);
+  if (mention) {
+    const q = mention[2].toLowerCase();
+    return S.people
+      .filter((p) =>
+        [p.handle, p.name, p.nameEn ?? ""].some((x) =>
+          x.toLowerCase().replace(/\s+/g, "").includes(q.replace(/\s+/g, "")),
+        ),
+      )
+      .slice(0, 12)
+      .map((p) => ({
+        insert: `${value.slice(0, value.length - mention[2].length - 1)}@${p.handle} `,
+        label: `@${p.handle}`,
+        usage: personLabel(p),
+        description: p.roles.map((r) => ROLE_LABEL[r] ?? r).join(" · "),
+        mention: true,
+      }));
+  }
   if (!value.startsWith("/")) return [];
   const q = value.toLowerCase();
   return S.commands
@@ -708,7 +746,8 @@ function suggestions() {
       (c) =>
         c.insert.toLowerCase().startsWith(q) || (q.length > 1 && c.insert.toLowerCase().trim() === q.trim()),
     )
-    .slice(0, 12);
+    .slice(0, 12)
+    .map((c) => ({ ...c, label: c.insert.trim(), usage: c.insert.trim() === c.command ? c.usage : "" }));
 }
 
 function drawSuggestions() {
@@ -721,7 +760,7 @@ function drawSuggestions() {
   }
   suggestionIndex = Math.min(suggestionIndex, list.length - 1);
   box.replaceChildren(
-    h("div", { class: "menu-title", text: "Commands" }),
+    h("div", { class: "menu-title", text: list[0].mention ? "People" : "Commands" }),
     ...list.map((c, i) => {
       const row = h(
         "div",
@@ -730,8 +769,8 @@ function drawSuggestions() {
           role: "option",
           "data-insert": c.insert,
         },
-        h("span", { class: "s-cmd", text: c.insert.trim() }),
-        h("span", { class: "s-usage muted", text: c.insert.trim() === c.command ? c.usage : "" }),
+        h("span", { class: "s-cmd", text: c.label }),
+        h("span", { class: "s-usage muted", text: c.usage }),
         h("span", { class: "s-desc muted small", text: c.description }),
       );
       row.addEventListener("mousedown", (ev) => {
