@@ -131,6 +131,7 @@ describe("playground: a staff member's month", () => {
     await shot("delete confirmation");
     await confirmDelete.click();
     await page.locator(".bk-section", { hasText: "by mistake" }).waitFor({ state: "detached" });
+    await page.locator(".msg", { hasText: "Deleted" }).waitFor();
 
     await newList(page);
     const archive = page
@@ -322,6 +323,7 @@ describe("playground: a staff member's month", () => {
       .poll(() => chart.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
       .toBeGreaterThan(100);
     expect(await page.locator(".messages").textContent()).toMatch(/2026-11/);
+    await chart.scrollIntoViewIfNeeded();
     await shot("results channel");
 
     // the staff member sees the published result; the spreadsheet comes as a download

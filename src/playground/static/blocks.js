@@ -99,9 +99,7 @@ export function mrkdwn(text, ctx = {}) {
   src = src
     .split("\n")
     .map((line) =>
-      line.startsWith("&gt; ") || line === "&gt;"
-        ? `<span class="quote">${line.replace(/^&gt; ?/, "")}</span>`
-        : line,
+      line.startsWith("&gt;") ? `<span class="quote">${line.replace(/^&gt; ?/, "")}</span>` : line,
     )
     .join("\n")
     .replace(/\n/g, "<br>");
@@ -119,10 +117,13 @@ function inline(s) {
   });
   s = s
     .replace(
-      /(^|[\s(>\uE000-\uE002"'“‘（])\*(?!\s)([^*\n]+?)\*(?=$|[\s).,;:!?<'"”’）。，；：！？、]|\uE001)/g,
+      /(^|[\s(>\uE000-\uE002"'“‘（：，。、；！？·])\*(?!\s)([^*\n]+?)\*(?=$|[\s).,;:!?<'"”’（）。，；：！？、·]|\uE001)/g,
       "$1<b>$2</b>",
     )
-    .replace(/(^|[\s(>"'“‘（])_(?!\s)([^_\n]+?)_(?=$|[\s).,;:!?<'"”’）。，；：！？、])/g, "$1<i>$2</i>")
+    .replace(
+      /(^|[\s(>"'“‘（：，。、；！？·])_(?!\s)([^_\n]+?)_(?=$|[\s).,;:!?<'"”’（）。，；：！？、·])/g,
+      "$1<i>$2</i>",
+    )
     .replace(/(^|[\s(>])~(?!\s)([^~\n]+?)~(?=$|[\s).,;:!?<])/g, "$1<s>$2</s>")
     .replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
   return s.replace(/\uE001C(\d+)\uE001/g, (_m, n) => `<code>${codes[Number(n)]}</code>`);
