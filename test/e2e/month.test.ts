@@ -235,13 +235,18 @@ describe("playground: a staff member's month", () => {
     await page.locator("#clock-month").fill("2026-12");
     await page.locator("#clock-7th").click();
     await expect.poll(() => page.locator("#clock-text").textContent()).toContain("7 Dec 2026, 09:00");
-    await expect.poll(() => page.locator("#clock-result").textContent()).toMatch(/remind|No scheduled job/);
+    // the reminder to the assessment group: staff not yet quality-scored (the 7th's jobs)
+    await expect
+      .poll(() => page.locator("#clock-result").textContent())
+      .toMatch(/remind-quality 2026-11: [1-9]\d* sent/);
     await shot("clock on the 7th");
     await page.locator("body").click({ position: { x: 700, y: 400 } });
-
-    // the assessment group prices the temporary task
     await page.locator("[data-place=app]").click();
     await page.locator("[data-tab=dm]").click();
+    await page.locator(".msg", { hasText: "not yet quality-scored" }).waitFor();
+    await shot("quality reminder in the DM");
+
+    // the assessment group prices the temporary task
     await command(page, "/kpi pricing 2026-11");
     const priceButton = page.locator("button[data-action-id=pricing_open]").last();
     await priceButton.waitFor();
