@@ -5,7 +5,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { loadCommandHints } from "../../src/playground/directory.js";
+import { escapeMentions, loadCommandHints } from "../../src/playground/directory.js";
 import { PLAYGROUND_CHANNELS, type Playground, startPlayground } from "../../src/playground/index.js";
 import { createTestDatabase } from "../helpers/db.js";
 
@@ -237,5 +237,14 @@ describe("command hints", () => {
         "/kpi lang ",
       ]),
     );
+  });
+});
+
+describe("mentions", () => {
+  it("become <@U…|handle> for known handles, as Slack's client sends them", () => {
+    const users = [{ id: "U0DEMO05", name: "zhang.wei" }];
+    expect(escapeMentions("quality @zhang.wei 2026-11", users)).toBe("quality <@U0DEMO05|zhang.wei> 2026-11");
+    expect(escapeMentions("@Zhang.Wei", users)).toBe("<@U0DEMO05|zhang.wei>");
+    expect(escapeMentions("mail a@zhang.wei and @nobody", users)).toBe("mail a@zhang.wei and @nobody");
   });
 });
