@@ -64,6 +64,15 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
 
   const boot = async (): Promise<void> => {
     const started = Date.now();
+    // how long each step took, in the "playground ready" log line
+    const steps: Record<string, number> = {};
+    let last = started;
+    const step = (name: string, state: string) => {
+      const now = Date.now();
+      steps[name] = now - last;
+      last = now;
+      server.setStatus("starting", state);
+    };
     server.setStatus("starting", "loading");
     // loaded after the page's server listens: together they take a few seconds to import
     const [
@@ -80,14 +89,14 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       import("../slack/app.js"),
     ]);
     if (stopping) return;
-    server.setStatus("starting", "opening the database");
+    step("loadMs", "opening the database");
     db ??= await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
     if (stopping) return;
-    server.setStatus("starting", "applying migrations");
+    step("openMs", "applying migrations");
     const applied = await db.migrate();
     if (applied.length) log.info({ applied }, "migrations applied");
     if ((await db.prisma.workItem.count()) === 0) {
-      server.setStatus("starting", "seeding the demo organisation (first run)");
+      step("migrateMs", "seeding the demo organisation (first run)");
       const s = await seedDemo(db.prisma);
       log.info(
         { items: s.catalog.created, people: s.people.created },
@@ -102,7 +111,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       await writeSetting(db.prisma, "playground", "reviewChannel", PLAYGROUND_CHANNELS.review.id);
     if (stopping) return;
 
-    server.setStatus("starting", "starting the Slack emulator and the bot");
+    step(steps.migrateMs === undefined ? "migrateMs" : "seedMs", "starting the Slack emulator and the bot");
     const people = await loadPeople(db.prisma);
     const signingSecret = randomBytes(16).toString("hex");
     slack = await FakeSlack.start({
@@ -144,8 +153,9 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
         jobs.runDueJobs(clock.date()).catch((e) => log.warn({ err: e }, "scheduled jobs failed"));
     }, 60_000);
     tick.unref();
+    steps.botMs = Date.now() - last;
     server.setStatus("ready", undefined);
-    log.info({ url, ms: Date.now() - started, people: people.length }, "playground ready");
+    log.info({ url, ms: Date.now() - started, ...steps, people: people.length }, "playground ready");
   };
 
   const ready = boot().catch((error: unknown) => {
