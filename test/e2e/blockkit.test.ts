@@ -33,9 +33,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await pg?.stop();
-  await db?.close();
+  try {
+    await browser?.close();
+  } finally {
+    await pg?.stop();
+    await db?.close();
+  }
 });
 
 // a 24×24 PNG (blue square)

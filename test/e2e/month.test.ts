@@ -31,12 +31,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // what the page showed last (on a failure: where it stopped)
-  await page?.screenshot({ path: `${SHOTS}/month-last.png` }).catch(() => {});
-  await browser?.close();
-  if (pg) {
-    await pg.stop();
-    removeDir(pg.dir);
+  try {
+    // what the page showed last (on a failure: where it stopped)
+    await page?.screenshot({ path: `${SHOTS}/month-last.png` }).catch(() => {});
+    await browser?.close();
+  } finally {
+    if (pg) {
+      await pg.stop();
+      removeDir(pg.dir);
+    }
   }
 });
 
