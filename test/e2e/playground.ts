@@ -54,6 +54,18 @@ export async function spawnPlayground(
           env,
           stdio: ["ignore", "pipe", "pipe"],
         });
+  // a safety net: if the test process ends without stop(), the playground does not outlive it
+  const orphanGuard = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      if (opts.via === "npm" && child.pid) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", orphanGuard);
+  child.once("exit", () => process.off("exit", orphanGuard));
   let out = "";
   // the exit code, or the signal that ended it (npm re-raises the SIGINT its script ended with)
   const exited = new Promise<number | string | null>((resolve) =>
