@@ -39,7 +39,7 @@ export async function spawnPlayground(
     delete env[k];
   env.ENV_FILE = path.join(dir, "no.env");
   const started = Date.now();
-  // `npm start` runs in its own process group, and stop() signals the whole group, as Ctrl-C in a
+  // The playground runs in its own process group, and stop() signals the whole group, as Ctrl-C in a
   // terminal does (npm, tsx and node each receive it).
   const child =
     opts.via === "npm"
@@ -53,13 +53,13 @@ export async function spawnPlayground(
           cwd: ROOT,
           env,
           stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
         });
   // a safety net: if the test process ends without stop(), the playground does not outlive it
   const orphanGuard = () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     try {
-      if (opts.via === "npm" && child.pid) process.kill(-child.pid, "SIGKILL");
-      else child.kill("SIGKILL");
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
     } catch {
       // already gone
     }
@@ -113,14 +113,15 @@ export async function spawnPlayground(
     ready,
     output: () => out,
     async stop(signal = "SIGINT") {
-      if (child.exitCode === null && child.signalCode === null) {
-        if (opts.via === "npm" && child.pid) process.kill(-child.pid, signal);
-        else child.kill(signal);
-      }
-      const timer = setTimeout(() => {
-        if (opts.via === "npm" && child.pid) process.kill(-child.pid, "SIGKILL");
-        else child.kill("SIGKILL");
-      }, 30_000);
+      const toGroup = (sig: NodeJS.Signals) => {
+        try {
+          if (child.pid) process.kill(-child.pid, sig);
+        } catch {
+          // the group is gone
+        }
+      };
+      if (child.exitCode === null && child.signalCode === null) toGroup(signal);
+      const timer = setTimeout(() => toGroup("SIGKILL"), 30_000);
       const code = await exited;
       clearTimeout(timer);
       return code;
