@@ -122,6 +122,10 @@ async function runPlayground(config: Config, log: Logger, started: number): Prom
   ]);
   if (outcome === "ready")
     console.log(`  Ready (${Date.now() - started} ms after start): ${playground.url}\n`);
+  if (outcome === "failed") {
+    const why = await playground.ready.catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    console.error(`The playground could not start: ${why}`);
+  }
   const code = outcome === "failed" ? 1 : 0;
   if (outcome === "ready") log.info({ signal: await signal }, "shutting down");
   else if (outcome !== "failed") log.info({ signal: outcome }, "shutting down");
