@@ -5,7 +5,8 @@
  * 50 sections, each with an APPROVED sheet in two months, a quality review for everyone, some quality
  * adjustments (vetoes included), priced temporary tasks and discretionary awards within the pool. Lines are
  * bulk-generated with SQL generate_series: 1,000,000 approved lines in 2026-09 and 2,000,000 in 2026-10
- * (items of each person's category, counts 1–5, points of the version in force). Lines of items that
+ * (items of each person's category, counts 1–9 spread by a multiplicative hash so that people's totals
+ * differ as they do in life, points of the version in force). Lines of items that
  * need documents are generated as imported from the tax system (source IMPORT, which carries its
  * evidence there); the others as logged in Slack, so the evidence rule is evaluated for them.
  *
@@ -90,7 +91,8 @@ async function generate(db: Database): Promise<void> {
       INSERT INTO "Entry" (id, "personId", "sheetId", month, "workDate", "itemId", "pointVersionId",
                            "pointsPerUnit", count, status, source, "updatedAt")
         SELECT 'be' || '${month}' || '-' || x.g, 'bp' || x.p, 'bs' || '${month}' || '-' || x.p, '${month}',
-               '${month}-' || lpad((1 + x.g % 28)::text, 2, '0'), it.id, it.vid, it.points, 1 + (x.g * 7) % 5,
+               '${month}-' || lpad((1 + x.g % 28)::text, 2, '0'), it.id, it.vid, it.points,
+               1 + (x.g::bigint * 2654435761) % 9,
                'ACTIVE'::"EntryStatus",
                CASE WHEN it.docs THEN 'IMPORT'::"EntrySource" ELSE 'SLACK'::"EntrySource" END, now()
         FROM (SELECT g, 1 + g % ${STAFF} AS p,

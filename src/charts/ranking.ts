@@ -7,18 +7,26 @@
  * project as an npm package (@expo-google-fonts/noto-sans-sc, OFL-1.1), with system fonts switched
  * off, so Chinese names render the same on every machine (and never as empty boxes).
  *
- * Pure apart from reading the font file (resolved once; resvg reads the file while rendering).
+ * Pure apart from the font: the TTF is read once per process; each image is drawn with a subset of it
+ * holding only the glyphs it needs, written to a temporary file (resvg-js 2.6.2 takes font paths only
+ * and re-reads the file for every text run: with the 10 MB original, time grew ~10 ms per label;
+ * see font-subset.ts). Subsets are reused for the same characters and removed at exit.
  * Bars are sorted by final, highest first (ties keep the input order) and labelled with the
  * competition rank (1, 2, 2, 4); colours are given to the
  * categories in the order they first appear in the input. The image grows 24 px per person, so 200+
  * people make a tall but legible image.
  */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { renderAsync } from "@resvg/resvg-js";
 import { BarChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TitleComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
+import { subsetFont } from "./font-subset.js";
 
 echarts.use([BarChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
@@ -170,18 +178,87 @@ export function buildRankingChartSvg(input: RankingChartInput): {
   }
 }
 
+let fontBytes: Uint8Array | undefined;
+let subsetDir: string | undefined;
+const subsets = new Map<string, string>(); // characters' hash → subset file, oldest first
+const MAX_SUBSETS = 16;
+const inUse = new Map<string, number>(); // subset file → renders reading it now
+
+/**
+ * A subset of the chart font for the characters of `svg`, as a file resvg can load, marked in use
+ * (release it with `releaseSubset`).
+ */
+function acquireSubsetFile(svg: string): string {
+  fontBytes ??= new Uint8Array(readFileSync(chartFontPath()));
+  const text = svg.replace(/&#(x[0-9a-f]+|\d+);/gi, (_m, n: string) =>
+    String.fromCodePoint(n[0] === "x" || n[0] === "X" ? Number.parseInt(n.slice(1), 16) : Number(n)),
+  );
+  const chars = [...new Set(Array.from(text).filter((c) => c.codePointAt(0)! > 0x7e))].sort().join("");
+  const key = createHash("sha1").update(chars).digest("hex").slice(0, 16);
+  let hit = subsets.get(key);
+  if (hit && !existsSync(hit)) {
+    // removed behind our back (a temp cleaner on a long-running server): make it again
+    subsets.delete(key);
+    hit = undefined;
+  }
+  if (hit) {
+    subsets.delete(key);
+    subsets.set(key, hit);
+    inUse.set(hit, (inUse.get(hit) ?? 0) + 1);
+    return hit;
+  }
+  if (!subsetDir) {
+    const dir = mkdtempSync(path.join(tmpdir(), "kpi-chart-font-"));
+    subsetDir = dir;
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = path.join(subsetDir, `${key}.ttf`);
+  mkdirSync(subsetDir, { recursive: true });
+  writeFileSync(file, subsetFont(fontBytes, chars));
+  subsets.set(key, file);
+  inUse.set(file, 1);
+  evictSubsets();
+  return file;
+}
+
+function releaseSubset(file: string): void {
+  const n = (inUse.get(file) ?? 1) - 1;
+  if (n > 0) inUse.set(file, n);
+  else inUse.delete(file);
+  evictSubsets();
+}
+
+/** Drops the oldest subsets beyond MAX_SUBSETS, never one a render is still reading. */
+function evictSubsets(): void {
+  for (const [key, file] of subsets) {
+    if (subsets.size <= MAX_SUBSETS) return;
+    if (inUse.has(file)) continue;
+    subsets.delete(key);
+    try {
+      unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** Rasterises an SVG with only the shipped CJK font (no system fonts). */
 export async function svgToPng(svg: string): Promise<Uint8Array> {
-  const image = await renderAsync(svg, {
-    background: "#ffffff",
-    font: {
-      loadSystemFonts: false,
-      fontFiles: [chartFontPath()],
-      defaultFontFamily: CHART_FONT_FAMILY,
-      sansSerifFamily: CHART_FONT_FAMILY,
-    },
-  });
-  return new Uint8Array(image.asPng());
+  const file = acquireSubsetFile(svg);
+  try {
+    const image = await renderAsync(svg, {
+      background: "#ffffff",
+      font: {
+        loadSystemFonts: false,
+        fontFiles: [file],
+        defaultFontFamily: CHART_FONT_FAMILY,
+        sansSerifFamily: CHART_FONT_FAMILY,
+      },
+    });
+    return new Uint8Array(image.asPng());
+  } finally {
+    releaseSubset(file);
+  }
 }
 
 export async function renderRankingChartPng(input: RankingChartInput): Promise<Uint8Array> {

@@ -35,6 +35,7 @@ import { audit, toJson } from "./audit.js";
 import { DomainError } from "./errors.js";
 import { type LoadedMonth, loadMonthInput, type MonthBlockers } from "./month-input.js";
 import { type Actor, requireRole } from "./people.js";
+import { encodeSteps } from "./steps-codec.js";
 
 /** Who closes: a person of the assessment group, or the admin CLI. */
 export type Closer = Actor | "cli";
@@ -494,7 +495,13 @@ export async function previewClose(
     requireCloser(closer);
     if (!isMonth(month)) throw new DomainError("month.invalid", { month });
     const close = await db.monthClose.findUnique({ where: { month } });
-    const loaded = await loadMonthInput(db, month);
+    const loaded = await db.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe("SET LOCAL work_mem = '256MB'");
+        return loadMonthInput(tx, month);
+      },
+      { timeout: 600_000, maxWait: 60_000 },
+    );
     const inputsHash = inputsHashOf(loaded);
     let result: MonthResult;
     let poolOverspent: ClosePreview["poolOverspent"] = null;
@@ -592,8 +599,8 @@ export function resultRow(month: string, p: PersonResult) {
     rankOverall: p.rankOverall,
     rankCategory: p.rankCategory,
     rankSection: p.rankSection,
-    /** serialised with jsonReplacer (bigint → string; Rational → its exact "num/den") */
-    steps: p.steps,
+    /** compact arrays (steps-codec.ts); decodeSteps gives back toJson(p.steps) */
+    steps: encodeSteps(p.steps),
   };
 }
 
@@ -657,6 +664,8 @@ export async function publishMonth(
           const staff = await tx.monthResult.count({ where: { month } });
           return { month, alreadyPublished: true, staff, lockedSheets: 0, exceptions: null };
         }
+        // the month's lines are aggregated in one hash table: give it room (this transaction only)
+        await tx.$executeRawUnsafe("SET LOCAL work_mem = '256MB'");
         const loaded = await loadMonthInput(tx, month);
         deps.trace?.("loaded");
         const hash = inputsHashOf(loaded);

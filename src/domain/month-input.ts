@@ -210,15 +210,18 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
     people.set(s.personId, { ...s });
   }
 
-  const [lineRows, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
+  const [linesByPerson, items, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
     // One pass over the month's lines, aggregated per sheet × point version (two keys to hash, no join
     // before the aggregation; the sheet gives the person and its state): the counts, and the part whose
     // required documents are incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax
     // system, so only lines logged here of items that require documents are checked).
-    p.$queryRaw<LineRow[]>`
+    // One row per person (the lines as a JSON array): twenty thousand rows to read back, not two hundred
+    // thousand.
+    p.$queryRaw<{ personId: string; l: [string, string, number, number, number, number, number][] }[]>`
       WITH docs AS (SELECT DISTINCT "itemId" FROM "ItemEvidence")
-      SELECT s."personId", i.code AS "itemCode", i.name AS "itemName", g."pointsPerUnit", g.count, g.lines,
-             g."missingLines", g."missingCount", v."effectiveMonth"
+      SELECT s."personId",
+             json_agg(json_build_array(v."itemId", v."effectiveMonth", g."pointsPerUnit", g.count, g.lines,
+                                       g."missingLines", g."missingCount")) AS l
       FROM (
         SELECT x."sheetId", x."pointVersionId", x."pointsPerUnit", SUM(x.count)::bigint AS count,
                COUNT(*)::bigint AS lines, COUNT(*) FILTER (WHERE x.incomplete)::bigint AS "missingLines",
@@ -236,7 +239,8 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       ) g
       JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')
       JOIN "ItemPointVersion" v ON v.id = g."pointVersionId"
-      JOIN "WorkItem" i ON i.id = v."itemId"`,
+      GROUP BY s."personId"`,
+    p.workItem.findMany({ select: { id: true, code: true, name: true } }),
     p.$queryRaw<TempRow[]>`
       SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
              s.state::text AS "sheetState"
@@ -268,6 +272,24 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       quality: [],
       discretionary: 0n,
     });
+  }
+  const itemOf = new Map(items.map((i) => [i.id, i]));
+  const lineRows: LineRow[] = [];
+  for (const r of linesByPerson) {
+    for (const [itemId, effectiveMonth, pointsPerUnit, count, lines, missingLines, missingCount] of r.l) {
+      const item = itemOf.get(itemId)!;
+      lineRows.push({
+        personId: r.personId,
+        itemCode: item.code,
+        itemName: item.name,
+        pointsPerUnit,
+        count: BigInt(count),
+        lines: BigInt(lines),
+        missingLines: BigInt(missingLines),
+        missingCount: BigInt(missingCount),
+        effectiveMonth,
+      });
+    }
   }
   const incomplete = new Map<string, EvidenceIncomplete>();
   // the same order on every run (the inputs hash and the step indexes depend on it)

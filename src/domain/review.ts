@@ -7,8 +7,8 @@
  * - Who may decide a SUBMITTED sheet: its assigned reviewer (Sheet.reviewerId, set on submission by
  *   findReviewer), or a deputy of that reviewer active today (date range in the configured zone; both are
  *   recorded: decidedById = the deputy, decidedForId = the reviewer). A sheet without a reviewer (the
- *   branch chief's own) is decided by the assessment group. Nobody decides their own sheet. Everyone else
- *   is refused, and every refusal is audited (outcome REFUSED).
+ *   branch chief's own), or whose reviewer was deactivated since, is decided by the assessment group.
+ *   Nobody decides their own sheet. Everyone else is refused, and every refusal is audited (REFUSED).
  * - A decision is one conditional update (`WHERE state = 'SUBMITTED' AND version = v`) in one transaction,
  *   with a SheetTransition and audit rows: of any number of concurrent clicks exactly one wins; the others
  *   are refused with review.alreadyDecided naming who decided and when. A card carries the version it
@@ -563,7 +563,15 @@ async function authority(
   if (sheet.reviewerId && (await isActiveDeputy(tx, actor.personId, sheet.reviewerId, today))) {
     return { decidedForId: sheet.reviewerId };
   }
-  if (!sheet.reviewerId && hasRole(actor, "ASSESSMENT_GROUP")) return { decidedForId: null };
+  if (hasRole(actor, "ASSESSMENT_GROUP")) {
+    // a sheet without a reviewer, or whose reviewer has left since it was submitted
+    if (!sheet.reviewerId) return { decidedForId: null };
+    const reviewer = await tx.person.findUnique({
+      where: { id: sheet.reviewerId },
+      select: { active: true },
+    });
+    if (!reviewer?.active) return { decidedForId: null };
+  }
   throw new DomainError("review.notReviewer", { person: sheet.person.name, month: sheet.month });
 }
 
@@ -1022,6 +1030,8 @@ export interface ReviewOverview {
   notSubmitted: { person: PersonBrief; state: SheetState | null; lines: number }[];
   /** sheets of the month the actor already decided */
   decided: number;
+  /** sections the actor reviews (as chief or deputy): notSubmitted covers their members */
+  sections: number;
 }
 
 /**
@@ -1053,12 +1063,18 @@ export async function reviewOverview(
   if (!isMonth(month)) throw new DomainError("log.badMonth", { value: month });
   const reviewers = await actingFor(db, deps, actor);
   const unassigned = hasRole(actor, "ASSESSMENT_GROUP");
+  const gone = unassigned
+    ? (await db.person.findMany({ where: { active: false }, select: { id: true } })).map((p) => p.id)
+    : [];
   const sheets = await db.sheet.findMany({
     where: {
       month,
       state: "SUBMITTED",
       personId: { not: actor.personId },
-      OR: [{ reviewerId: { in: reviewers } }, ...(unassigned ? [{ reviewerId: null }] : [])],
+      OR: [
+        { reviewerId: { in: reviewers } },
+        ...(unassigned ? [{ reviewerId: null }, { reviewerId: { in: gone } }] : []),
+      ],
     },
     include: { person: { select: PERSON_SELECT } },
     orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
@@ -1098,10 +1114,21 @@ export async function reviewOverview(
     select: { sectionId: true },
   });
   const sectionIds = [...new Set(chiefRows.map((c) => c.sectionId))];
-  const members = sectionIds.length
+  // the branch chief reviews the chiefs' own sheets, and those of sections without a chief
+  const isBranch =
+    (await db.roleAssignment.count({ where: { personId: { in: reviewers }, role: "BRANCH_CHIEF" } })) > 0;
+  const scopes = [
+    ...(sectionIds.length
+      ? [{ sectionId: { in: sectionIds }, NOT: { chiefOf: { some: { sectionId: { in: sectionIds } } } } }]
+      : []),
+    ...(isBranch
+      ? [{ sectionId: null }, { section: { chiefs: { none: {} } } }, { chiefOf: { some: {} } }]
+      : []),
+  ];
+  const members = scopes.length
     ? await db.person.findMany({
         where: {
-          sectionId: { in: sectionIds },
+          OR: scopes,
           active: true,
           id: { notIn: reviewers },
           roles: { some: { role: "STAFF" } },
@@ -1120,7 +1147,7 @@ export async function reviewOverview(
   const decided = await db.sheet.count({
     where: { month, decidedById: actor.personId, state: { in: ["APPROVED", "LOCKED"] } },
   });
-  return { month, pending, notSubmitted, decided };
+  return { month, pending, notSubmitted, decided, sections: sectionIds.length + (isBranch ? 1 : 0) };
 }
 
 export interface ApproveAllResult {
@@ -1176,6 +1203,26 @@ export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor)
   return db.sheet.count({
     where: { state: "SUBMITTED", reviewerId: { in: reviewers }, personId: { not: actor.personId } },
   });
+}
+
+/**
+ * Audits a review request whose payload did not even parse (a forged or truncated button value), so
+ * that every refused attempt is in the trail, then answers nothing: the caller shows "invalid request".
+ */
+export async function auditMalformedRequest(
+  db: Db,
+  actor: Actor,
+  action: string,
+  raw: string,
+): Promise<void> {
+  await audit(db, {
+    actor: actor.slackUserId,
+    action,
+    entityType: "Sheet",
+    outcome: "REFUSED",
+    reason: "invalidRequest",
+    after: { personId: actor.personId, value: raw.slice(0, 300) },
+  }).catch(() => {});
 }
 
 /** Today's month in the zone (re-exported for listeners that need it with the review deps). */

@@ -18,6 +18,7 @@ import { audit, toJson } from "./audit.js";
 import { DomainError } from "./errors.js";
 import { loadMonthInput, parseLineRef } from "./month-input.js";
 import { type Actor, hasRole } from "./people.js";
+import { decodeSteps } from "./steps-codec.js";
 
 /** A step as stored (JSON): bigints as decimal strings, rationals as "num/den" strings. */
 export type StoredStep = { kind: string } & Record<string, unknown>;
@@ -176,7 +177,7 @@ export async function explainResult(
         where: { month_personId: { month, personId: person.id } },
       });
       if (!r) throw new DomainError("why.notAssessed", { name: person.name, month });
-      steps = r.steps as StoredStep[];
+      steps = decodeSteps(r.steps);
       final = r.final;
       categoryCode = r.categoryCode;
     } else {

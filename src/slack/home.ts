@@ -6,6 +6,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
 import { previousMonthWindow, withCalendar } from "../domain/deadlines.js";
+import { pendingReviewCount } from "../domain/review.js";
 import { translator } from "../i18n/index.js";
 import type { HomeData, HomeResultView } from "./blocks/home.js";
 import { homeView, unknownUserHome } from "./blocks/home.js";
@@ -61,6 +62,9 @@ export async function homeData(ctx: SlackContext, actor: Actor): Promise<HomeDat
     nextDeadline: nextDeadline(day, settings),
     lastResult: summary.lastResult,
     submitMonth: defaultSubmitMonth(day, previousMonthWindow(day, settings)),
+    ...(actor.chiefOf.length > 0 || actor.roles.has("BRANCH_CHIEF")
+      ? { pendingReviews: await pendingReviewCount(ctx.db, ctx.deps, actor) }
+      : {}),
   };
 }
 

@@ -115,3 +115,53 @@ describe("ties", () => {
     for (const l of ["1. A", "2. B", "2. C", "4. D"]) expect(svg).toContain(l);
   });
 });
+
+describe("font subset", () => {
+  it("draws what the full font draws, from a much smaller file", async () => {
+    const { subsetFont } = await import("../../src/charts/font-subset.js");
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { svg, width, height } = buildRankingChartSvg({ title: "2026年10月 排名", lang: "zh-CN", rows });
+    const full = new Uint8Array(readFileSync(chartFontPath()));
+    const sub = subsetFont(full, svg);
+    expect(sub.length).toBeLessThan(full.length / 10);
+    expect(pngSize(await svgToPng(svg))).toEqual({ width, height });
+    const dir = mkdtempSync(path.join(tmpdir(), "subset-test-"));
+    try {
+      writeFileSync(path.join(dir, "s.ttf"), sub);
+      const px = (file: string) =>
+        new Resvg(svg, {
+          font: { loadSystemFonts: false, fontFiles: [file], defaultFontFamily: "Noto Sans SC" },
+          background: "#fff",
+        }).render().pixels;
+      const ps = px(path.join(dir, "s.ttf"));
+      const pf = px(chartFontPath());
+      let differ = 0;
+      for (let i = 0; i < ps.length; i += 4)
+        if (ps[i] !== pf[i] || ps[i + 1] !== pf[i + 1] || ps[i + 2] !== pf[i + 2]) differ++;
+      // only glyph substitutions (GSUB, dropped) may differ: a handful of anti-aliased pixels
+      expect(differ).toBeLessThan((ps.length / 4) * 0.001);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("many charts at once", () => {
+  it("more concurrent charts than cached subsets all get their font", async () => {
+    const names = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张".split("");
+    const chart = (name: string) => ({
+      title: `${name}月报`,
+      lang: "zh-CN" as const,
+      rows: [{ name: `${name}${name}`, category: "纳税服务", final: "90.00" }],
+    });
+    const together = await Promise.all(names.map((n) => renderRankingChartPng(chart(n))));
+    // each equals the same chart drawn alone, and differs from one without the glyphs drawn
+    for (const [i, n] of names.entries()) {
+      const alone = await renderRankingChartPng(chart(n));
+      expect(Buffer.from(together[i]!).equals(Buffer.from(alone))).toBe(true);
+    }
+    expect(Buffer.from(together[0]!).equals(Buffer.from(together[1]!))).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@ import { DomainError } from "../../src/domain/errors.js";
 import { loadMonthInput } from "../../src/domain/month-input.js";
 import { type Actor, requireActor } from "../../src/domain/people.js";
 import { DEMO_MONTH, seedDemo } from "../../src/domain/seed.js";
+import { decodeSteps } from "../../src/domain/steps-codec.js";
 import { explainResult, replaySteps, type StoredStep } from "../../src/domain/why.js";
 import { computeMonth, formatHundredths } from "../../src/scoring/index.js";
 import { createTestDatabase, usingPostgres } from "../helpers/db.js";
@@ -164,7 +165,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     }
   });
 
-  it("publishes once: results equal the scoring module's, sheets locked; publishing again creates nothing", async () => {
+  it("publishes once: results equal the scoring module's, sheets locked; publishing again (twice at once) creates nothing", async () => {
     const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH)).input);
     const p = await previewClose(db.prisma, deps, group, DEMO_MONTH);
     const out = await publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash });
@@ -187,7 +188,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         qualityWeighted: s.qualityWeighted.toFixed(6),
         quantityWeighted: s.quantityWeighted.toFixed(6),
         weights: [s.qualityWeight.toString(), s.quantityWeight.toString()].map(Number),
-        steps: s.steps,
+        steps: decodeSteps(s.steps),
       }).toEqual({
         raw: row.raw,
         groupMax: row.groupMax,
@@ -200,7 +201,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         qualityWeighted: rationalTo6(e.qualityWeighted),
         quantityWeighted: rationalTo6(e.quantityWeighted),
         weights: [Number(e.qualityWeight), Number(e.quantityWeight)],
-        steps: toJson(row.steps),
+        steps: toJson(e.steps),
       });
     }
     expect(await db.prisma.sheet.count({ where: { month: DEMO_MONTH, state: "LOCKED" } })).toBe(11);
@@ -208,7 +209,11 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       await db.prisma.sheetTransition.count({ where: { toState: "LOCKED", actorId: group.personId } }),
     ).toBe(11);
 
-    const again = await publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash });
+    const [again, racing] = await Promise.all([
+      publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash }),
+      publishMonth(db.prisma, deps, "cli", DEMO_MONTH),
+    ]);
+    expect(racing.alreadyPublished).toBe(true);
     expect(again).toMatchObject({ alreadyPublished: true, staff: 11, lockedSheets: 0 });
     expect(await db.prisma.monthResult.count({ where: { month: DEMO_MONTH } })).toBe(11);
     expect(
@@ -254,5 +259,15 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     expect(await db.prisma.auditLog.count({ where: { action: "result.explain", outcome: "REFUSED" } })).toBe(
       2,
     );
+  });
+
+  it("two publishers at once: one publishes, the other is told it already is; one set of results", async () => {
+    const reason = { exceptionReason: "archive month" };
+    const outs = await Promise.all([
+      publishMonth(db.prisma, deps, group, "2026-08", reason),
+      publishMonth(db.prisma, deps, "cli", "2026-08", reason),
+    ]);
+    expect(outs.map((o) => o.alreadyPublished).sort()).toEqual([false, true]);
+    expect(await db.prisma.monthResult.count({ where: { month: "2026-08" } })).toBe(11);
   });
 });

@@ -215,6 +215,19 @@ describe("who may act", () => {
     await approveSheet(db.prisma, deps, dave, { sheetId: own.id });
   });
 
+  it("the assessment group decides a sheet whose reviewer was deactivated since", async () => {
+    const { carol, dave } = fx.people;
+    const sheet = await submitted();
+    await db.prisma.person.update({ where: { id: carol.personId }, data: { active: false } });
+    try {
+      const o = await reviewOverview(db.prisma, deps, dave, { month: "2026-11" });
+      expect(o.pending.map((p) => p.sheetId)).toContain(sheet.id);
+      expect((await approveSheet(db.prisma, deps, dave, { sheetId: sheet.id })).state).toBe("APPROVED");
+    } finally {
+      await db.prisma.person.update({ where: { id: carol.personId }, data: { active: true } });
+    }
+  });
+
   it("forged requests change nothing and are audited: another section, a missing id, already decided", async () => {
     const { bob, carol, dave, alice } = fx.people;
     const since = (await db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
@@ -338,6 +351,17 @@ describe("who may act", () => {
         )
       ).code,
     ).toBe("auth.forbidden");
+    // the assessment group (or an admin) names a deputy for a chief
+    const forCarol = await setDeputy(db.prisma, deps, fx.people.dave, {
+      deputy: "UFRANK",
+      principal: "UCAROL",
+      from: "2026-11-20",
+      to: "2026-11-20",
+    });
+    expect(forCarol).toMatchObject({ principal: { slackUserId: "UCAROL" }, active: true });
+    expect(
+      (await approveSheet(db.prisma, deps, deputyActor, { sheetId: sheet.id })).decidedFor?.slackUserId,
+    ).toBe("UCAROL");
   });
 
   it("the card is shown to the reviewer, the owner and the group, refused to others", async () => {
@@ -474,6 +498,10 @@ describe("reopen and the overview", () => {
     const o2 = await reviewOverview(db.prisma, deps, carol, { month: "2026-11" });
     expect(o2.pending.map((p) => p.person.name)).toEqual(["Frank"]);
     expect(o2.decided).toBe(1);
+    // the branch chief's overview: chiefs' own sheets and sections without a chief
+    const branch = await reviewOverview(db.prisma, deps, fx.people.dave, { month: "2026-11" });
+    expect(branch.notSubmitted.map((n) => n.person.name)).toEqual(["Bob", "Carol"]);
+    expect(o.notSubmitted.map((n) => n.person.name)).not.toContain("Carol");
   });
 });
 

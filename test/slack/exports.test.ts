@@ -41,10 +41,14 @@ async function exportAs(user: string, text: string) {
   const before = h.slack.files.length;
   const seen = h.slack.ephemerals(user).length;
   await h.slack.slashCommand({ user, command: "/kpi", text: `export ${text}`.trim() });
-  // the command is acknowledged at once; the answer (sent, or why not) follows as a new ephemeral
-  await h.slack.waitFor(() => h.slack.ephemerals(user).length > seen || undefined);
+  // acknowledged at once; "preparing…" follows, then is replaced by the outcome (sent, or why not)
+  await h.slack.waitFor(() => {
+    const list = h.slack.ephemerals(user);
+    return list.length > seen && !/Preparing|正在生成/.test(textOf(list.at(-1))) ? true : undefined;
+  });
   await settle(h);
-  return { reply: textOf(lastEphemeral(h.slack, user)), uploaded: h.slack.files.slice(before) };
+  const added = h.slack.ephemerals(user).length - seen;
+  return { reply: textOf(lastEphemeral(h.slack, user)), uploaded: h.slack.files.slice(before), added };
 }
 
 const csvRows = (bytes: Buffer): Record<string, string>[] =>
@@ -52,8 +56,9 @@ const csvRows = (bytes: Buffer): Record<string, string>[] =>
 
 describe("/kpi export", () => {
   it("the assessment group gets the score sheet and the CSV in its DM, with the persisted numbers", async () => {
-    const { reply, uploaded } = await exportAs(USERS.anna, "2026-10");
+    const { reply, uploaded, added } = await exportAs(USERS.anna, "2026-10");
     expect(reply).toContain("Sent to your DM");
+    expect(added).toBe(1); // "preparing…" was replaced, not followed
     expect(reply).toContain("everyone");
     expect(uploaded.map((f) => f.filename)).toEqual(["score-sheet-2026-10.xlsx", "results-2026-10.csv"]);
     for (const f of uploaded) {
@@ -100,6 +105,12 @@ describe("/kpi export", () => {
     expect(csvRows(uploaded[1]!.bytes).map((r) => [r.name, r.final, r.rank_overall])).toEqual([
       ["张伟", "95.00", "2"],
     ]);
+  });
+
+  it("no period: the latest published month", async () => {
+    const { reply, uploaded } = await exportAs(USERS.zhang, "");
+    expect(reply).toContain("score-sheet-2026-10.xlsx");
+    expect(uploaded.map((f) => f.filename)).toEqual(["score-sheet-2026-10.xlsx", "results-2026-10.csv"]);
   });
 
   it("a section chief gets their section", async () => {

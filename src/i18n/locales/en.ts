@@ -174,7 +174,7 @@ export const en = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM · `/kpi why [@person] [month]`: explain a score\nAssessment group: `/kpi pricing [month]` · `/kpi quality @person [month]` · `/kpi close [month]`: close and publish · branch chief: `/kpi award [month]`",
+    help: "`/kpi`: your month so far · `/kpi lang en|zh|auto`: language · `/log help`: logging · `/kpi export [month|quarter]`: files to your DM · `/kpi close [month]`: close and publish (assessment group) · `/kpi why [@person] [month]`: explain a score\nAssessment group: `/kpi pricing [month]` · `/kpi quality @person [month]` · branch chief: `/kpi award [month]`",
     langSet: "Language set to English.",
     langAuto: "Language now follows your Slack setting.",
     langInvalid: "Choose `en`, `zh` or `auto`.",
@@ -238,6 +238,7 @@ export const en = {
     usage:
       "`/kpi export [month|quarter]`: the score sheet (XLSX) and the results (CSV) to your DM, e.g. `/kpi export 2026-10` or `/kpi export 2026Q4` (quarterly summary for the bonus).",
     badPeriod: "“{{value}}” is not a month or a quarter: use e.g. `2026-10` or `2026Q4`.",
+    latest: "latest published month",
     preparing: "Preparing the {{period}} export…",
     sent: "📎 Sent to your DM: {{files}} ({{scope}}).",
     dmComment: "Export for {{period}} ({{scope}}).",
@@ -412,6 +413,9 @@ export const en = {
     dm: "🎖️ The branch chief gave you *{{points}}* discretionary points for {{month}}.\nReason: {{reason}}",
   },
   review: {
+    help: "*Reviewing* (chiefs, deputies, assessment group)\n`/kpi review [YYYY-MM]`: sheets waiting for you, Approve all clean, who has not submitted\n`/kpi deputy @user YYYY-MM-DD YYYY-MM-DD`: a deputy reviewer for those days · `/kpi deputy list` · `/kpi deputy revoke ID`\n`/kpi reopen @user YYYY-MM reason…`: reopen an approved sheet (assessment group)",
+    homePending: "📋 {{n}} sheets are waiting for your review: `/kpi review`",
+    deputyNotice: "📋 {{person}}'s {{month}} sheet is waiting for {{principal}}, whom you deputise for today: `/kpi review`",
     cardHeader: "Sheet to review: {{person}} · {{month}}",
     cardMeta: "Submitted {{at}} · {{lines}} lines · {{state}}",
     lateMark: "⏰ *Late* (submitted after the deadline)",
@@ -419,8 +423,8 @@ export const en = {
     unassigned: "no reviewer: the assessment group decides",
     itemLine: "• *{{item}}*: {{n}} × {{ppu}} = *{{points}}* · {{dates}}",
     itemLineMixed: "• *{{item}}*: {{n}} ({{unit}}) = *{{points}}* · {{dates}}",
-    itemGaps: " ⚠️ {{n}} without documents",
-    itemAdjusted: " ✏️ {{n}} adjusted",
+    itemGaps: " · ⚠️ {{n}} without documents",
+    itemAdjusted: " · ✏️ {{n}} adjusted",
     moreItems: "…and {{n}} more items: see *Details*.",
     tempHeader: "*Temporary tasks*",
     tempLine: "• {{date}} · {{description}} · {{minutes}} min · {{status}}",

@@ -170,7 +170,7 @@ export const zhCN: Catalog = {
     ].join("\n"),
   },
   kpi: {
-    help: "`/kpi`：本月概况 · `/kpi lang en|zh|auto`：语言 · `/log help`：记录工作 · `/kpi export [月份|季度]`：导出文件到私信 · `/kpi why [@人员] [月份]`：得分说明\n考核小组：`/kpi pricing [月份]` 临时性工作定分 · `/kpi quality @某人 [月份]` 质量考核 · `/kpi close [月份]` 月结与公布 · 分局长：`/kpi award [月份]` 机动分",
+    help: "`/kpi`：本月概况 · `/kpi lang en|zh|auto`：语言 · `/log help`：记录工作 · `/kpi export [月份|季度]`：导出文件到私信 · `/kpi close [月份]`：月结与公布（考核小组）· `/kpi why [@人员] [月份]`：得分说明\n考核小组：`/kpi pricing [月份]` 临时性工作定分 · `/kpi quality @某人 [月份]` 质量考核 · 分局长：`/kpi award [月份]` 机动分",
     langSet: "已切换为简体中文。",
     langAuto: "语言将跟随您的 Slack 设置。",
     langInvalid: "请选择 `en`、`zh` 或 `auto`。",
@@ -231,6 +231,7 @@ export const zhCN: Catalog = {
     usage:
       "`/kpi export [月份|季度]`：把评分表（XLSX）和结果（CSV）发到你的私信，例如 `/kpi export 2026-10` 或 `/kpi export 2026Q4`（季度汇总，用于奖金核算）。",
     badPeriod: "“{{value}}”不是月份或季度：请用例如 `2026-10` 或 `2026Q4`。",
+    latest: "最近发布月份",
     preparing: "正在生成 {{period}} 的导出文件…",
     sent: "📎 已发送到你的私信：{{files}}（{{scope}}）。",
     dmComment: "{{period}} 导出（{{scope}}）。",
@@ -404,6 +405,9 @@ export const zhCN: Catalog = {
     dm: "🎖️ 分局长给予您 {{month}} 机动分 *{{points}}* 分。\n理由：{{reason}}",
   },
   review: {
+    help: "*审核*（股长、代审人、考核小组）\n`/kpi review [YYYY-MM]`：待您审核的积分表、一键通过无问题的、尚未提交的人员\n`/kpi deputy @用户 YYYY-MM-DD YYYY-MM-DD`：指定这段时间的代审人 · `/kpi deputy list` · `/kpi deputy revoke ID`\n`/kpi reopen @用户 YYYY-MM 原因…`：重新打开已通过的积分表（考核小组）",
+    homePending: "📋 有 {{n}} 张积分表等待您审核：`/kpi review`",
+    deputyNotice: "📋 {{person}} 的 {{month}} 积分表等待 {{principal}} 审核，您今天是其代审人：`/kpi review`",
     cardHeader: "待审核积分表：{{person}} · {{month}}",
     cardMeta: "提交于 {{at}} · 共 {{lines}} 条 · {{state}}",
     lateMark: "⏰ *逾期提交*（截止日后提交）",
@@ -411,8 +415,8 @@ export const zhCN: Catalog = {
     unassigned: "无审核人：由考核小组审核",
     itemLine: "• *{{item}}*：{{n}} × {{ppu}} = *{{points}}* · {{dates}}",
     itemLineMixed: "• *{{item}}*：{{n}}（{{unit}}）= *{{points}}* · {{dates}}",
-    itemGaps: " ⚠️ {{n}} 条资料不全",
-    itemAdjusted: " ✏️ {{n}} 条已调整",
+    itemGaps: " · ⚠️ {{n}} 条资料不全",
+    itemAdjusted: " · ✏️ {{n}} 条已调整",
     moreItems: "……另有 {{n}} 个事项：见 *详情*。",
     tempHeader: "*临时任务*",
     tempLine: "• {{date}} · {{description}} · {{minutes}} 分钟 · {{status}}",

@@ -9,5 +9,8 @@ export function helpMessage(t: Translate, submitDeadlineDay: number): Message {
 }
 
 export function kpiHelpMessage(t: Translate): Message {
-  return { text: stripMarkup(t("kpi.help")), blocks: [section(t("kpi.help"))] };
+  return {
+    text: stripMarkup(t("kpi.help")),
+    blocks: [section(t("kpi.help")), section(t("review.help"))],
+  };
 }

@@ -43,6 +43,8 @@ export interface HomeData {
   lastResult: HomeResultView | null;
   /** the month the Submit button submits */
   submitMonth: string;
+  /** reviewers: sheets waiting for their decision */
+  pendingReviews?: number;
 }
 
 export function homeView(t: Translate, d: HomeData): HomeView {
@@ -70,6 +72,7 @@ export function homeView(t: Translate, d: HomeData): HomeView {
   const notes: string[] = [];
   if (d.evidenceGaps > 0) notes.push(t("home.gaps", { count: d.evidenceGaps }));
   if (d.tempAwaiting > 0) notes.push(t("home.temp", { count: d.tempAwaiting }));
+  if (d.pendingReviews) notes.push(t("review.homePending", { n: d.pendingReviews }));
   if (notes.length > 0) blocks.push(context(notes));
   blocks.push(
     actions(

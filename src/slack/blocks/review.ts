@@ -490,7 +490,7 @@ export function adjustOrder(c: CardData): CardData["lines"] {
  * The Adjust modal: ADJUST_PAGE lines a page, each a count input (the current count) and an optional
  * reason (required by the submission when the count changes).
  */
-export function reviewAdjustModal(t: Translate, lang: Lang, c: CardData, page = 0): ModalView {
+export function reviewAdjustModal(t: Translate, lang: Lang, c: CardData, page = 0, note?: string): ModalView {
   const ordered = adjustOrder(c);
   const pages = Math.max(1, Math.ceil(ordered.length / ADJUST_PAGE));
   const p = Math.min(Math.max(0, page), pages - 1);
@@ -498,6 +498,7 @@ export function reviewAdjustModal(t: Translate, lang: Lang, c: CardData, page = 
   const blocks: KnownBlock[] = [
     section(t("review.adjustIntro", { person: esc(personName(lang, c.person)), month: c.month })),
   ];
+  if (note) blocks.push(section(note));
   if (pages > 1) {
     blocks.push(
       context([
@@ -718,7 +719,7 @@ export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOvervie
   }
   blocks.push(divider());
   if (o.notSubmitted.length === 0) {
-    blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
+    if (o.sections > 0) blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
   } else {
     blocks.push(
       listSection(

@@ -8,6 +8,8 @@ import type { WebClient } from "@slack/web-api";
 import type { DecisionResult } from "../../domain/review.js";
 import { loadReviewCard, recordCard } from "../../domain/review.js";
 import { translator } from "../../i18n/index.js";
+import { todayIn } from "../../util/time.js";
+import { esc } from "../blocks/kit.js";
 import {
   type DecisionNotice,
   reopenNotices,
@@ -44,10 +46,49 @@ export async function postReviewCard(
     });
     if (res.channel && res.ts) await recordCard(ctx.db, sheetId, { channel: res.channel, ts: res.ts });
     ctx.refreshHome(card.reviewer.slackUserId);
+    await tellActiveDeputies(ctx, client, card);
     return true;
   } catch (error) {
     ctx.logger.error({ err: error, sheetId }, "review: could not post the reviewer's card");
     return false;
+  }
+}
+
+/** A deputy active today hears of a sheet waiting for their principal (they decide it in `/kpi review`). */
+async function tellActiveDeputies(
+  ctx: SlackContext,
+  client: WebClient,
+  card: Awaited<ReturnType<typeof loadReviewCard>>,
+): Promise<void> {
+  if (!card.reviewer) return;
+  const today = todayIn(ctx.deps.timeZone, ctx.deps.clock());
+  const rows = await ctx.db.deputy.findMany({
+    where: {
+      principalId: card.reviewer.personId,
+      revokedAt: null,
+      startDate: { lte: today },
+      endDate: { gte: today },
+    },
+    select: { deputyId: true },
+  });
+  const ids = [...new Set(rows.map((r) => r.deputyId))].filter((id) => id !== card.person.personId);
+  if (ids.length === 0) return;
+  const people = await ctx.db.person.findMany({
+    where: { id: { in: ids }, active: true },
+    select: { slackUserId: true },
+  });
+  for (const p of people) {
+    const lang = await langOf(ctx, p.slackUserId);
+    const text = translator(lang)("review.deputyNotice", {
+      person: esc(card.person.name),
+      month: card.month,
+      principal: esc(card.reviewer.name),
+    });
+    await dm(ctx, client, p.slackUserId, {
+      text,
+      blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+    });
+    ctx.refreshHome(p.slackUserId);
   }
 }
 

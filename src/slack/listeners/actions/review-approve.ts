@@ -3,7 +3,7 @@
  * is updated in place, the staff member told, homes refreshed. A loser of a race reads who decided and
  * when (ephemeral); a stale card is re-rendered.
  */
-import { approveSheet, reviewOverview } from "../../../domain/review.js";
+import { approveSheet, auditMalformedRequest, reviewOverview } from "../../../domain/review.js";
 import { reviewOverviewMessage } from "../../blocks/review.js";
 import type { SlackContext } from "../../context.js";
 import { isDomainError } from "../../domain.js";
@@ -14,7 +14,10 @@ import { actionHandler, invalidRequest } from "./handler.js";
 export function reviewApproveAction(ctx: SlackContext) {
   return actionHandler(ctx, "action.reviewApprove", async ({ actor, t, lang, value, reply, args, user }) => {
     const ref = unpack(ReviewRefSchema, value);
-    if (!ref) return reply(invalidRequest(t), { replace: false });
+    if (!ref) {
+      await auditMalformedRequest(ctx.db, actor, "sheet.approve", value);
+      return reply(invalidRequest(t), { replace: false });
+    }
     let r: Awaited<ReturnType<typeof approveSheet>>;
     try {
       r = await approveSheet(ctx.db, ctx.deps, actor, {

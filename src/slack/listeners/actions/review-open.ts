@@ -4,7 +4,7 @@
  * filled, or shows the refusal. Page buttons inside a modal replace it (views.update).
  */
 
-import type { ReviewCard } from "../../../domain/review.js";
+import { auditMalformedRequest, type ReviewCard } from "../../../domain/review.js";
 import type { Lang, Translate } from "../../../i18n/index.js";
 import { translator } from "../../../i18n/index.js";
 import type { ModalView } from "../../blocks/kit.js";
@@ -35,6 +35,8 @@ export function openReviewModalAction(ctx: SlackContext, where: string, load: Lo
       }
       if (!viewId) return;
       if (!ref) {
+        const actor = await ctx.actors.get(user);
+        await auditMalformedRequest(ctx.db, actor, where, actionValue(args));
         await args.client.views.update({
           view_id: viewId,
           view: messageModal(translator(lang), translator(lang)("errors.invalidRequest")),

@@ -6,6 +6,7 @@
  * month) and the modal says what was posted.
  */
 import { z } from "zod";
+import { hasRole } from "../../../domain/people.js";
 import type { Translate } from "../../../i18n/index.js";
 import { translator } from "../../../i18n/index.js";
 import { type AnnounceOutcome, announceMonth } from "../../announce.js";
@@ -48,6 +49,19 @@ export function closePublishSubmission(ctx: SlackContext) {
     const reason = reasonBlock?.[CLOSE_ACTIONS.reason]?.value?.trim() ?? "";
     if (reasonBlock && reason === "") {
       await ack({ response_action: "errors", errors: { [CLOSE_BLOCKS.reason]: t("close.reasonRequired") } });
+      return;
+    }
+    // someone outside the assessment group is answered in the ack (the use-case refuses and audits it)
+    try {
+      const actor = await ctx.actors.get(user);
+      if (!hasRole(actor, "ASSESSMENT_GROUP")) {
+        await publishMonth(ctx.db, { clock: ctx.clock }, actor, meta.m, { expectedHash: meta.h });
+      }
+    } catch (error) {
+      await ack({
+        response_action: "update",
+        view: closeMessageModal(t, meta.m, errorText(ctx, lang, error, "close.publish")),
+      });
       return;
     }
     await ack({

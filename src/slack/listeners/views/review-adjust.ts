@@ -9,6 +9,7 @@ import { adjustLines, loadReviewCard } from "../../../domain/review.js";
 import { translator } from "../../../i18n/index.js";
 import { simpleMessage } from "../../blocks/log-reply.js";
 import { messageModal } from "../../blocks/modal.js";
+import { ADJUST_PAGE, reviewAdjustModal } from "../../blocks/review.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { isDomainError } from "../../domain.js";
 import { afterAdjust } from "../../flows/review.js";
@@ -70,17 +71,16 @@ export function reviewAdjustSubmission(ctx: SlackContext) {
         ...(meta.v !== undefined ? { version: meta.v } : {}),
         changes,
       });
-      await ack();
+      const done = t("review.adjustedDone", { n: r.changed.length, person: r.person.name, month: r.month });
+      if (card.lines.length > ADJUST_PAGE) {
+        // a long sheet: the modal stays open on the same page (new counts, new version) for more changes
+        const fresh = await loadReviewCard(ctx.db, ctx.deps, meta.s);
+        await ack({ response_action: "update", view: reviewAdjustModal(t, lang, fresh, meta.p ?? 0, done) });
+      } else {
+        await ack();
+      }
       await afterAdjust(ctx, client, r, user);
-      await notify(
-        ctx,
-        client,
-        user,
-        undefined,
-        simpleMessage(
-          t("review.adjustedDone", { n: r.changed.length, person: r.person.name, month: r.month }),
-        ),
-      );
+      await notify(ctx, client, user, undefined, simpleMessage(done));
     } catch (error) {
       const text = errorText(ctx, lang, error, "view.reviewAdjust");
       if (!isDomainError(error)) ctx.logger.error({ err: error }, "adjust failed");
