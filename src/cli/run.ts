@@ -10,9 +10,11 @@ import { isImportRefused } from "../domain/import/problems.js";
 import { ScoringError } from "../scoring/errors.js";
 import { CliError, type Command, type CommandContext, EXIT, UsageError } from "./command.js";
 import { auditCommand } from "./commands/audit.js";
+import { calendarCommand } from "./commands/calendar.js";
 import { closeCommand } from "./commands/close.js";
 import { exportCommand } from "./commands/export.js";
 import { importCommand } from "./commands/import.js";
+import { jobsCommand } from "./commands/jobs.js";
 import { migrateCommand, statusCommand } from "./commands/migrate.js";
 import { seedCommand } from "./commands/seed.js";
 import { consoleOutput, type Output } from "./output.js";
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   closeCommand,
   auditCommand,
+  jobsCommand,
+  calendarCommand,
 ];
 
 const PROG = "npm run admin --";

@@ -19,7 +19,9 @@
  *
  * Times are the app's clock (tests and the playground move it).
  */
+import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db/client.js";
+import { rawSqlOf } from "../db/raw.js";
 import type { JobRun, ReminderSend } from "../generated/prisma/client.js";
 
 export const LEASE_MS = 60_000;
@@ -135,21 +137,59 @@ export class LeaseLost extends Error {
   }
 }
 
+/** What the sender needs of a ReminderSend row. */
+export interface SendRow {
+  id: string;
+  recipientId: string;
+  channel: string | null;
+  /** when it was claimed (ms since the epoch): the DM is searched from a little before */
+  claimedAtMs: number;
+}
+
+export function toSendRow(r: ReminderSend): SendRow {
+  return {
+    id: r.id,
+    recipientId: r.recipientId,
+    channel: r.channel,
+    claimedAtMs: (r.claimedAt ?? r.createdAt).getTime(),
+  };
+}
+
 export type SendClaim =
-  | { state: "claimed"; row: ReminderSend }
-  | { state: "sent"; row: ReminderSend }
+  | { state: "claimed"; row: SendRow }
+  | { state: "sent"; row: SendRow }
   /** PENDING from an earlier attempt: the outcome of its Slack call is unknown (reconcile it) */
-  | { state: "unknown"; row: ReminderSend };
+  | { state: "unknown"; row: SendRow };
 
 /**
- * Claims one message: in one transaction under the run's advisory lock, checks this process still
- * holds the run, then creates (or re-opens a FAILED) ReminderSend row as PENDING.
+ * One statement (its own transaction): takes the recipient's transaction-scoped advisory lock, checks
+ * this process still holds the run (FOR SHARE: claims run side by side, a takeover's UPDATE of the run
+ * waits for them and every later claim sees the new holder), and creates the PENDING row, or re-opens a
+ * FAILED one. No row back: already SENT or PENDING, or the run is not ours.
+ */
+const CLAIM_SQL = `WITH run AS (
+    SELECT id FROM "JobRun" WHERE id = $1 AND "claimedBy" = $2 AND status = 'RUNNING' FOR SHARE
+  ), locked AS (
+    SELECT pg_advisory_xact_lock(hashtext('kpi-send'), hashtext($3)) FROM run
+  )
+  INSERT INTO "ReminderSend" (id, job, period, "recipientId", status, attempts, "claimedBy", "claimedAt", "createdAt")
+  SELECT $4, $5, $6, $7, 'PENDING', 1, $2, ($8::timestamptz AT TIME ZONE 'UTC'), ($8::timestamptz AT TIME ZONE 'UTC')
+  FROM locked
+  ON CONFLICT (job, period, "recipientId") DO UPDATE
+    SET status = 'PENDING', attempts = "ReminderSend".attempts + 1, "claimedBy" = EXCLUDED."claimedBy",
+        "claimedAt" = EXCLUDED."claimedAt", error = NULL
+    WHERE "ReminderSend".status = 'FAILED'
+  RETURNING id, channel`;
+
+/**
+ * Claims one message, in one round trip on the common path (see CLAIM_SQL). The run's lease is renewed
+ * separately (renewLease): every claim writing the run's row would queue all claims behind its lock.
  */
 export async function claimSend(
   db: Db,
   o: {
     runId: string;
-    /** the run's job and period (the lock); `job` below may differ for the summary rows */
+    /** the run's job and period; `job` below may differ for the summary rows */
     runJob: string;
     runPeriod: string;
     job: string;
@@ -157,45 +197,49 @@ export async function claimSend(
     recipientId: string;
     owner: string;
     now: Date;
-    leaseMs?: number;
   },
 ): Promise<SendClaim> {
-  return db.$transaction(async (tx) => {
-    await lockRun(tx, o.runJob, o.runPeriod);
-    // holding the run and renewing its lease in the same statement
-    const held = await tx.jobRun.updateMany({
-      where: { id: o.runId, claimedBy: o.owner, status: "RUNNING" },
-      data: { leaseUntil: new Date(o.now.getTime() + (o.leaseMs ?? LEASE_MS)) },
-    });
-    if (held.count !== 1) throw new LeaseLost(o.runJob, o.runPeriod);
-    const key = { job_period_recipientId: { job: o.job, period: o.period, recipientId: o.recipientId } };
-    const row = await tx.reminderSend.findUnique({ where: key });
-    if (row?.status === "SENT") return { state: "sent", row };
-    if (row?.status === "PENDING") return { state: "unknown", row };
-    const data = {
-      status: "PENDING" as const,
-      attempts: { increment: 1 },
-      claimedBy: o.owner,
-      claimedAt: o.now,
-      error: null,
+  const params = [
+    o.runId,
+    o.owner,
+    `${o.job}|${o.period}|${o.recipientId}`,
+    randomUUID(),
+    o.job,
+    o.period,
+    o.recipientId,
+    o.now.toISOString(),
+  ];
+  const raw = rawSqlOf(db);
+  const rows = raw
+    ? await raw.query<{ id: string; channel: string | null }>("kpi_claim_send", CLAIM_SQL, params)
+    : await db.$queryRawUnsafe<{ id: string; channel: string | null }[]>(CLAIM_SQL, ...params);
+  const claimed = rows[0];
+  if (claimed) {
+    return {
+      state: "claimed",
+      row: {
+        id: claimed.id,
+        recipientId: o.recipientId,
+        channel: claimed.channel,
+        claimedAtMs: o.now.getTime(),
+      },
     };
-    const claimed = row
-      ? await tx.reminderSend.update({ where: { id: row.id }, data })
-      : await tx.reminderSend.create({
-          data: {
-            job: o.job,
-            period: o.period,
-            recipientId: o.recipientId,
-            status: "PENDING",
-            attempts: 1,
-            claimedBy: o.owner,
-            claimedAt: o.now,
-            createdAt: o.now,
-          },
-        });
-    return { state: "claimed", row: claimed };
-  });
+  }
+  const [run, row] = [
+    await db.jobRun.findUnique({ where: { id: o.runId } }),
+    await db.reminderSend.findUnique({
+      where: { job_period_recipientId: { job: o.job, period: o.period, recipientId: o.recipientId } },
+    }),
+  ];
+  if (row?.status === "SENT") return { state: "sent", row: toSendRow(row) };
+  if (!run || run.claimedBy !== o.owner || run.status !== "RUNNING")
+    throw new LeaseLost(o.runJob, o.runPeriod);
+  if (row?.status === "PENDING") return { state: "unknown", row: toSendRow(row) };
+  throw new Error(`could not claim ${o.job} ${o.period} for ${o.recipientId}`);
 }
+
+const RECORD_SENT_SQL = `UPDATE "ReminderSend" SET status = 'SENT', "messageTs" = $2, channel = $3,
+  "sentAt" = ($4::timestamptz AT TIME ZONE 'UTC'), error = NULL WHERE id = $1`;
 
 /** Records a claimed message's outcome. */
 export async function recordSend(
@@ -206,6 +250,16 @@ export async function recordSend(
     | { status: "FAILED"; error: string }
     | { status: "SKIPPED"; error: string },
 ): Promise<void> {
+  const raw = rawSqlOf(db);
+  if (outcome.status === "SENT" && raw) {
+    await raw.query("kpi_record_sent", RECORD_SENT_SQL, [
+      id,
+      outcome.ts,
+      outcome.channel,
+      outcome.at.toISOString(),
+    ]);
+    return;
+  }
   await db.reminderSend.update({
     where: { id },
     data:

@@ -14,13 +14,14 @@
  */
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
+import { loadCalendar } from "../domain/calendar.js";
 import { withCalendar } from "../domain/deadlines.js";
 import { readSettings, type Settings } from "../domain/settings.js";
-import type { JobRun, ReminderSend } from "../generated/prisma/client.js";
+import type { JobRun } from "../generated/prisma/client.js";
 import { type Lang, normalizeLang, translator } from "../i18n/index.js";
 import { reminderMessage } from "../slack/blocks/reminders.js";
 import type { Logger } from "../slack/logger.js";
-import type { Clock } from "../util/time.js";
+import { type Clock, todayIn } from "../util/time.js";
 import {
   claimRun,
   claimSend,
@@ -29,10 +30,13 @@ import {
   LeaseLost,
   recordSend,
   renewLease,
+  type SendRow,
+  toSendRow,
 } from "./coordinator.js";
 import { FanoutQueue, RateLimited, Transient } from "./queue.js";
 import { asRecipient, type Recipient, recipientsFor, summaryRecipients } from "./recipients.js";
 import type { JobName } from "./schedule.js";
+import { holidayGaps } from "./status.js";
 
 export interface JobDeps {
   db: Db;
@@ -247,8 +251,18 @@ export async function runJob(
   if (deps.signal?.aborted) onAbort();
   deps.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const claimOne = (jobKey: string, recipientId: string) =>
-    claimSend(db, {
+  // the lease is renewed by the timer above, and in-band by the app's clock (which tests and the
+  // playground move faster than real time)
+  let renewedAt = deps.clock().getTime();
+  const renewInBand = async () => {
+    const now = deps.clock().getTime();
+    if (now - renewedAt < leaseMs / 4) return;
+    renewedAt = now;
+    if (!(await renewLease(db, run.id, deps.owner, new Date(now), leaseMs))) throw new LeaseLost(job, period);
+  };
+  const claimOne = async (jobKey: string, recipientId: string) => {
+    await renewInBand();
+    return claimSend(db, {
       runId: run.id,
       runJob: job,
       runPeriod: period,
@@ -257,12 +271,12 @@ export async function runJob(
       recipientId,
       owner: deps.owner,
       now: deps.clock(),
-      leaseMs,
     });
+  };
 
   /** Looks for a message of row `row` in the recipient's DM: true found, false not there, undefined unknown. */
   const findDelivered = async (
-    row: ReminderSend,
+    row: SendRow,
     slackUserId: string,
   ): Promise<{ ts: string; channel: string } | false | undefined> => {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -271,7 +285,7 @@ export async function runJob(
           row.channel ??
           ((await client.conversations.open({ users: slackUserId })).channel?.id as string | undefined);
         if (!channel) return undefined;
-        const since = (row.claimedAt ?? row.createdAt).getTime() - 60_000;
+        const since = row.claimedAtMs - 60_000;
         let cursor: string | undefined;
         for (let page = 0; page < 5; page++) {
           const h = await client.conversations.history({
@@ -312,7 +326,7 @@ export async function runJob(
    * and transient failures are thrown to the queue, which retries the same claimed row.
    */
   const deliver = (jobKey: string, r: Recipient) => {
-    let row: ReminderSend | undefined;
+    let row: SendRow | undefined;
     let ambiguous = false;
     return async (): Promise<"sent" | "already" | "failed" | "unconfirmed"> => {
       if (!row) {
@@ -406,7 +420,7 @@ export async function runJob(
       );
       for (const row of pending) {
         const slackUserId = people.get(row.recipientId);
-        const found = slackUserId ? await findDelivered(row, slackUserId) : false;
+        const found = slackUserId ? await findDelivered(toSendRow(row), slackUserId) : false;
         if (found) {
           await recordSend(db, row.id, {
             status: "SENT",
@@ -455,6 +469,10 @@ export async function runJob(
     // 3. the admins' summary (once per attempt that sent or failed something)
     if (report.sent > 0 || report.failed.length > 0 || report.unconfirmed.length > 0) {
       const admins = await summaryRecipients(db);
+      const missingHolidayYears = holidayGaps(
+        await loadCalendar(db),
+        todayIn(settings.timeZone, deps.clock()),
+      );
       const summaryJob = `${job}:summary#${run.attempts}`;
       await Promise.all(
         admins.map((a) => {
@@ -466,6 +484,7 @@ export async function runJob(
             already: report.already,
             failed: report.failed.map((f) => ({ name: f.name, error: f.error })),
             unconfirmed: report.unconfirmed.map((u) => u.name),
+            missingHolidayYears,
           });
           return queue.push(a.slackUserId, deliver(summaryJob, r)).then((s) => {
             if (!s.ok && s.error instanceof LeaseLost) loseLease();

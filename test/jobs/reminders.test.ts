@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.js";
+import { textOf } from "../slack/harness.js";
 import {
   JOB_FAKE_USERS,
   JOB_USERS,
@@ -79,6 +80,8 @@ describe("the 5th: submit reminders", () => {
     const admin = h.dms(JOB_USERS.admin);
     expect(admin).toHaveLength(1);
     expect(admin[0]).toContain("*提交提醒*（2026-10）：本次发送 3，此前已发送 0，失败 0");
+    // November 2026: next year's holidays are not in the data yet, and the admins are told
+    expect(admin[0]).toContain("缺少 2027 年的节假日数据");
 
     // rows: one JobRun DONE, one SENT row per recipient
     const run = await h.db.prisma.jobRun.findUniqueOrThrow({
@@ -288,5 +291,95 @@ describe("failures and rate limits", () => {
       (c) => c.method === "chat.postMessage" && c.status === 429,
     ).length;
     expect(rateLimited).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe("/kpi jobs in Slack", () => {
+  it("the assessment group sees the jobs, dry-runs and sends now; staff are refused", async () => {
+    h = await startJobsHarness({ at: "2026-11-04T15:00:00+08:00", seed: seedOctober });
+    const hh = h;
+    const reply = async (user: string, text: string) => {
+      const before = hh.slack.ephemerals(user).length;
+      await hh.slack.slashCommand({ user, command: "/kpi", text });
+      await hh.slack.waitFor(() => hh.slack.ephemerals(user).length > before, 10_000);
+      return textOf(hh.slack.ephemerals(user).at(-1));
+    };
+    const overview = await reply(JOB_USERS.group, "jobs");
+    expect(overview).toContain("Reminder jobs");
+    expect(overview).toContain("*submit reminder* `remind-submit`: next 2026-11-05 09:00 (2026-10)");
+    expect(overview).toContain("*daily nudge (nothing logged)* `nudge-daily`: off");
+
+    const dry = await reply(JOB_USERS.group, "jobs dry remind-submit 2026-10");
+    expect(dry).toContain("Dry run: *submit reminder* for 2026-10 would remind 3 people");
+    expect(dry).toContain("Anna Schmidt");
+    expect(h.slack.callsTo("chat.postMessage")).toHaveLength(0);
+
+    const sent = await reply(JOB_USERS.group, "jobs run remind-quality");
+    expect(sent).toContain("✅ *quality-scoring reminder (assessment group)* for 2026-10: sent 1");
+    expect(h.dms(JOB_USERS.group)).toHaveLength(1);
+    const again = await reply(JOB_USERS.group, "jobs run remind-quality 2026-10");
+    expect(again).toContain("sent 0, already sent before 1");
+    expect(h.dms(JOB_USERS.group)).toHaveLength(1);
+
+    expect(await reply(JOB_USERS.group, "jobs run remind-everyone")).toContain(
+      "Unknown job “remind-everyone”",
+    );
+    expect(await reply(JOB_USERS.group, "jobs run remind-submit 2026-13")).toContain(
+      "“2026-13” is not a period",
+    );
+    expect(await reply(JOB_USERS.zhang, "jobs")).toContain("只有考核小组成员和管理员可以运行提醒任务");
+  });
+});
+
+describe("graceful stop", () => {
+  it("a stop in the middle of a fan-out finishes the calls in flight, releases the run, and a restart sends the rest once", async () => {
+    const users = [...JOB_FAKE_USERS];
+    const extra = Array.from({ length: 30 }, (_, i) => `U0STOP${String(i).padStart(2, "0")}`);
+    for (const id of extra) users.push({ id, name: id.toLowerCase(), locale: "zh-CN" });
+    h = await startJobsHarness({
+      at: "2026-11-05T09:00:00+08:00",
+      users,
+      seed: async (db) => {
+        await seedOctober(db);
+        const section = await db.section.findFirstOrThrow();
+        for (const id of extra) {
+          await db.person.create({
+            data: {
+              slackUserId: id,
+              name: id,
+              sectionId: section.id,
+              categoryCode: "SERVICE",
+              roles: { create: [{ role: "STAFF" }] },
+            },
+          });
+        }
+      },
+    });
+    const hh = h;
+    let accepted = 0;
+    let stopping: Promise<void> | undefined;
+    hh.slack.on("call", (call: { method: string; ok: boolean }) => {
+      if (call.method === "chat.postMessage" && call.ok && ++accepted === 8) stopping = hh.stopApp();
+    });
+    const [first] = await hh.app.jobs.runDueJobs();
+    await stopping;
+    expect(first?.outcome).toBe("stopped");
+    const run = await hh.db.prisma.jobRun.findFirstOrThrow({ where: { job: "remind-submit" } });
+    expect(run).toMatchObject({ status: "FAILED", leaseUntil: null });
+    expect(run.error).toContain("stopped");
+    const sentBefore = await hh.db.prisma.reminderSend.count({ where: { status: "SENT" } });
+    expect(sentBefore).toBeGreaterThanOrEqual(8);
+    expect(sentBefore).toBeLessThan(33);
+
+    hh.clock.set("2026-11-05T09:10:00+08:00");
+    await hh.startApp({ catchUp: true });
+    await hh.app.jobs.idle();
+    for (const id of [...extra, JOB_USERS.zhang, JOB_USERS.anna, JOB_USERS.li])
+      expect(hh.slack.acceptedCount(id)).toBe(1);
+    expect(await hh.db.prisma.jobRun.findFirstOrThrow({ where: { job: "remind-submit" } })).toMatchObject({
+      status: "DONE",
+      attempts: 2,
+      trigger: "catch-up",
+    });
   });
 });

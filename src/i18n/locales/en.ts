@@ -415,7 +415,8 @@ export const en = {
   review: {
     help: "*Reviewing* (chiefs, deputies, assessment group)\n`/kpi review [YYYY-MM]`: sheets waiting for you, Approve all clean, who has not submitted\n`/kpi deputy @user YYYY-MM-DD YYYY-MM-DD`: a deputy reviewer for those days · `/kpi deputy list` · `/kpi deputy revoke ID`\n`/kpi reopen @user YYYY-MM reason…`: reopen an approved sheet (assessment group)",
     homePending: "📋 {{n}} sheets are waiting for your review: `/kpi review`",
-    deputyNotice: "📋 {{person}}'s {{month}} sheet is waiting for {{principal}}, whom you deputise for today: `/kpi review`",
+    deputyNotice:
+      "📋 {{person}}'s {{month}} sheet is waiting for {{principal}}, whom you deputise for today: `/kpi review`",
     cardHeader: "Sheet to review: {{person}} · {{month}}",
     cardMeta: "Submitted {{at}} · {{lines}} lines · {{state}}",
     lateMark: "⏰ *Late* (submitted after the deadline)",

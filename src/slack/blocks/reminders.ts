@@ -41,6 +41,8 @@ export type ReminderContent =
       already: number;
       failed: { name: string; error: string }[];
       unconfirmed: string[];
+      /** years without holiday data (deadlines there move off weekends only) */
+      missingHolidayYears?: number[];
     };
 
 const JOB_KEYS: Record<string, MessageKey> = {
@@ -185,7 +187,106 @@ export function reminderMessage(t: Translate, lang: Lang, c: ReminderContent): M
         blocks.push(
           context([t("jobs.summaryUnconfirmed", { list: nameList(t, lang, c.unconfirmed.map(esc), 30) })]),
         );
+      if (c.missingHolidayYears?.length)
+        blocks.push(section(t("jobs.list.holidayWarning", { years: c.missingHolidayYears.join(", ") })));
       return message(blocks);
     }
   }
+}
+
+export interface JobsOverviewView {
+  jobs: {
+    job: string;
+    next: { date: string; time: string; period: string } | null;
+    last: { period: string; status: string; sent: number; failed: number } | null;
+  }[];
+  missingHolidayYears: number[];
+}
+
+/** `/kpi jobs`: every job with its next and last run, how to dry-run or send now, holiday warnings. */
+export function jobsOverviewMessage(t: Translate, v: JobsOverviewView): Message {
+  const lines = v.jobs.map((j) => {
+    const head = j.next
+      ? t("jobs.list.line", {
+          job: jobTitle(t, j.job),
+          name: j.job,
+          next: `${j.next.date} ${j.next.time} (${j.next.period})`,
+        })
+      : t("jobs.list.lineOff", { job: jobTitle(t, j.job), name: j.job });
+    const last = j.last
+      ? t("jobs.list.last", {
+          period: j.last.period,
+          status: j.last.status,
+          sent: j.last.sent,
+          failed: j.last.failed,
+        })
+      : t("jobs.list.never");
+    return `${head}\n      ${last}`;
+  });
+  const blocks: KnownBlock[] = [section(`*${t("jobs.list.header")}*`), section(lines.join("\n"))];
+  if (v.missingHolidayYears.length)
+    blocks.push(section(t("jobs.list.holidayWarning", { years: v.missingHolidayYears.join(", ") })));
+  blocks.push(context([t("jobs.list.hint")]));
+  return message(blocks);
+}
+
+/** A dry run's list of recipients. */
+export function dryRunMessage(
+  t: Translate,
+  lang: Lang,
+  job: string,
+  period: string,
+  people: (PersonName & { alreadySent: boolean })[],
+): Message {
+  if (people.length === 0) return message([section(t("jobs.dryNobody", { job: jobTitle(t, job), period }))]);
+  const names = people.map((p) =>
+    p.alreadySent ? `${personName(lang, p)} (${t("jobs.dryAlready")})` : personName(lang, p),
+  );
+  return message([
+    section(
+      `${t("jobs.dryHeader", { job: jobTitle(t, job), period, count: people.length })}\n${nameList(t, lang, names, 100)}`,
+    ),
+  ]);
+}
+
+/** The result of "send now". */
+export function jobRanMessage(
+  t: Translate,
+  lang: Lang,
+  r: {
+    job: string;
+    period: string;
+    outcome: string;
+    sent: number;
+    already: number;
+    failed: { name: string; error: string }[];
+  },
+): Message {
+  if (r.outcome === "busy")
+    return message([section(t("jobs.busy", { job: jobTitle(t, r.job), period: r.period }))]);
+  const blocks: KnownBlock[] = [
+    section(
+      t("jobs.ran", {
+        job: jobTitle(t, r.job),
+        period: r.period,
+        sent: r.sent,
+        already: r.already,
+        failed: r.failed.length,
+      }),
+    ),
+  ];
+  if (r.failed.length)
+    blocks.push(
+      context([
+        t("jobs.summaryFailed", {
+          list: nameList(
+            t,
+            lang,
+            r.failed.map((f) => `${esc(f.name)} (${esc(f.error)})`),
+            30,
+          ),
+        }),
+      ]),
+    );
+  return message(blocks);
 }

@@ -12,6 +12,7 @@ import { assessmentSubcommands } from "./assessment.js";
 import { closeSubcommands } from "./close.js";
 import { deputySubcommands } from "./deputy.js";
 import { exportSubcommands } from "./export.js";
+import { jobsSubcommands } from "./jobs.js";
 import { langSubcommands } from "./lang.js";
 import { reviewSubcommands } from "./review.js";
 import type { CommandArgs, KpiTable } from "./types.js";
@@ -23,6 +24,7 @@ const SUBCOMMANDS: KpiTable = {
   ...closeSubcommands,
   ...reviewSubcommands,
   ...deputySubcommands,
+  ...jobsSubcommands,
 };
 
 export function kpiCommand(ctx: SlackContext) {
