@@ -152,6 +152,14 @@ describe("playground server", () => {
       values: { count: { count_input: "5" } },
     });
     expect(picked.body.ok).toBe(true);
+    const delivery = pg
+      .runtime()!
+      .slack.deliveries.filter((d) => d.kind === "block_actions")
+      .at(-1)!;
+    const sent = delivery.payload.view as {
+      state: { values: Record<string, Record<string, { value?: string }>> };
+    };
+    expect(sent.state.values.count?.count_input?.value).toBe("5");
     const updated = await until(async () => {
       const m = (await state()).modals.at(-1);
       return m?.view.blocks.some((b) => b.block_id === "item_info") && m;
