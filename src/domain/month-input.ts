@@ -20,7 +20,7 @@
  * awaiting pricing, staff not yet quality-reviewed (QualityReview), and the unscorable staff above.
  */
 import { type Database, type Db, inOrder, type Tx } from "../db/client.js";
-import { Role, SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
+import { SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
 import type { CategoryConfig, LineInput, MonthInput, PersonInput, TempTaskInput } from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
 import { DomainError } from "./errors.js";

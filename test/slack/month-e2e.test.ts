@@ -113,10 +113,21 @@ async function approveFromCard(reviewer: string, name: string) {
   });
 }
 
+/** Form values keyed by block id prefix ("quality_value" also names "quality_value.<form key>"). */
+function byPrefix(user: string, values: Record<string, unknown>): Record<string, unknown> {
+  const blocks = ((h.slack.currentView(user)?.view.blocks ?? []) as { block_id?: string }[]).map(
+    (b) => b.block_id ?? "",
+  );
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values))
+    out[blocks.find((id) => id === k || id.startsWith(`${k}.`)) ?? k] = v;
+  return out;
+}
+
 async function qualityForm(scorer: string, person: string, values: Record<string, unknown>) {
   await h.slack.slashCommand({ user: scorer, command: "/kpi", text: `quality ${person} ${M}` });
   await modalOf(scorer, "quality_modal", person);
-  const r = await h.slack.submitView({ user: scorer, values });
+  const r = await h.slack.submitView({ user: scorer, values: byPrefix(scorer, values) });
   expect(r.responseAction).toBe("update");
   await h.slack.closeView({ user: scorer });
 }
@@ -156,7 +167,7 @@ describe("a month end to end", () => {
     await modalOf(BOSS, "pricing_modal");
     const priced = await h.slack.submitView({
       user: BOSS,
-      values: { pricing_points: "40", pricing_reason: "half of an invoice day" },
+      values: byPrefix(BOSS, { pricing_points: "40", pricing_reason: "half of an invoice day" }),
     });
     expect(priced.responseAction).toBe("update");
     await h.slack.closeView({ user: BOSS });
@@ -180,7 +191,7 @@ describe("a month end to end", () => {
     await modalOf(BOSS, "award_modal");
     const award = await h.slack.submitView({
       user: BOSS,
-      values: { award_person: USERS.anna, award_points: "5", award_reason: "window praised" },
+      values: byPrefix(BOSS, { award_person: USERS.anna, award_points: "5", award_reason: "window praised" }),
     });
     expect(award.responseAction).toBe("update");
     await h.slack.closeView({ user: BOSS });
