@@ -92,12 +92,11 @@ export function occurrenceOf(job: JobName, period: string, s: ScheduleSettings):
     enabled: enabled && s.remindersEnabled,
   });
   switch (job) {
-    case "remind-early":
-      return make(
-        dayOf(shiftMonth(period, 1), s.earlyReminder.day),
-        s.earlyReminder.time,
-        s.earlyReminder.enabled,
-      );
+    case "remind-early": {
+      // only before the deadline (an early day on or after it would repeat the deadline's reminder)
+      const day = dayOf(shiftMonth(period, 1), s.earlyReminder.day);
+      return make(day, s.earlyReminder.time, s.earlyReminder.enabled && day < submitDeadline(period, s));
+    }
     case "remind-submit":
       return make(submitDeadline(period, s), s.reminderTime, true);
     case "remind-review":

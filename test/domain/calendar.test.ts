@@ -148,3 +148,12 @@ describe("admin overrides in the database", () => {
     expect((await loadCalendar(db.prisma)).day("2027-02-06").source).toBe("weekend");
   });
 });
+
+describe("the early reminder", () => {
+  it("runs only before the submit deadline", () => {
+    const on = { ...calendarRule, earlyReminder: { enabled: true, day: 3, time: "09:00" } };
+    expect(occurrencesOn("2026-11-03", on).find((o) => o.job === "remind-early")?.enabled).toBe(true);
+    const late = { ...on, earlyReminder: { enabled: true, day: 5, time: "08:00" } };
+    expect(occurrencesOn("2026-11-05", late).find((o) => o.job === "remind-early")?.enabled).toBe(false);
+  });
+});
