@@ -3,15 +3,15 @@
  * demo organisation on first run, then run the bot:
  * - with SLACK_APP_TOKEN: Socket Mode (development, no public URL needed);
  * - with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP mode on PORT (production, several replicas);
- * - with no Slack tokens: report readiness and exit (the local playground is a later addition).
+ * - with no Slack tokens: the playground (src/playground): the bot on the embedded database with the demo
+ *   organisation, the Slack emulator, and a Slack-like web page at http://localhost:PLAYGROUND_PORT.
  * Ctrl-C / SIGTERM stop the app and close the database.
  */
-import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
-import { openDatabase } from "./db/client.js";
-import { seedCatalog, seedDemo } from "./domain/seed.js";
-import { createSlackApp } from "./slack/app.js";
-import { createLogger } from "./slack/logger.js";
-import { startOpsServer } from "./slack/ops-server.js";
+import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
+import { createLogger, type Logger } from "./slack/logger.js";
+
+// The database, Bolt and the playground are imported when needed (below): in playground mode the page's
+// server listens before the heavy modules load, so the page is there within a few seconds.
 
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -32,6 +32,15 @@ async function main(): Promise<number> {
   });
   const started = Date.now();
   if (envFile) log.info({ file: envFile }, "read settings from the environment file");
+
+  if (config.slackMode === "playground") return runPlayground(config, log, started);
+
+  const [{ openDatabase }, { seedCatalog }, { createSlackApp }, { startOpsServer }] = await Promise.all([
+    import("./db/client.js"),
+    import("./domain/seed.js"),
+    import("./slack/app.js"),
+    import("./slack/ops-server.js"),
+  ]);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   const applied = await db.migrate();
   log.info(
@@ -39,29 +48,10 @@ async function main(): Promise<number> {
     applied.length ? "migrations applied" : "database up to date",
   );
 
-  // First run: an empty catalog gets the sample catalog; with no Slack configured, the demo organisation too.
+  // First run: an empty catalog gets the sample catalog.
   if ((await db.prisma.workItem.count()) === 0) {
-    if (config.slackMode === "playground") {
-      const s = await seedDemo(db.prisma);
-      log.info(
-        { items: s.catalog.created, people: s.people.created },
-        "seeded the sample catalog and the demo organisation",
-      );
-    } else {
-      const s = await seedCatalog(db.prisma);
-      log.info({ items: s.catalog.created }, "seeded the sample catalog");
-    }
-  }
-
-  if (config.slackMode === "playground") {
-    const people = await db.prisma.person.count();
-    const items = await db.prisma.workItem.count();
-    log.info(
-      { database: db.kind, where: db.where, people, items, ms: Date.now() - started },
-      "ready: no Slack tokens configured (set SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET to connect to Slack)",
-    );
-    await db.close();
-    return 0;
+    const s = await seedCatalog(db.prisma);
+    log.info({ items: s.catalog.created }, "seeded the sample catalog");
   }
 
   const clockStart = config.KPI_CLOCK_START ? Date.parse(config.KPI_CLOCK_START) : undefined;
@@ -89,26 +79,77 @@ async function main(): Promise<number> {
     "bot running",
   );
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, "shutting down: finishing the requests being handled");
-      const t0 = Date.now();
-      slack
-        .stop()
-        .then(() => log.info({ ms: Date.now() - t0 }, "requests finished; closing the database"))
-        .catch((e) => log.error({ err: e }, "error while stopping the Slack app"))
-        .finally(() => {
-          ops?.close();
-          db.close().finally(resolve);
-        });
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-  });
+  const signal = await untilSignal(log);
+  log.info({ signal }, "shutting down: finishing the requests being handled");
+  const stopping = Date.now();
+  await slack
+    .stop()
+    .then(() => log.info({ ms: Date.now() - stopping }, "requests finished; closing the database"))
+    .catch((e) => log.error({ err: e }, "error while stopping the Slack app"));
+  ops?.close();
+  await db.close();
   return 0;
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM. Later signals are ignored while shutting down (Ctrl-C in a
+ * terminal reaches npm, tsx and node at once, and tsx relays it again), so a repeat cannot cut the
+ * database's close short; a third one forces the exit.
+ */
+function untilSignal(log: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    let count = 0;
+    const on = (signal: string) => {
+      count++;
+      if (count === 1) resolve(signal);
+      else if (count === 3) {
+        log.warn({ signal }, "forced exit");
+        process.exit(130);
+      }
+    };
+    process.on("SIGINT", () => on("SIGINT"));
+    process.on("SIGTERM", () => on("SIGTERM"));
+  });
+}
+
+async function runPlayground(config: Config, log: Logger, started: number): Promise<number> {
+  const { startPlayground } = await import("./playground/index.js");
+  let playground: Awaited<ReturnType<typeof startPlayground>>;
+  try {
+    playground = await startPlayground({ config, logger: log });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      console.error(
+        `Port ${config.PLAYGROUND_PORT} is in use. Stop what runs there, or set PLAYGROUND_PORT to another port.`,
+      );
+      return 1;
+    }
+    throw e;
+  }
+  log.info({ url: playground.url, ms: Date.now() - started }, "playground page served");
+  console.log(
+    `\n  Playground: ${playground.url}\n  (no Slack tokens configured: the bot runs against the built-in Slack emulator; Ctrl-C to stop)\n`,
+  );
+  const signal = untilSignal(log);
+  const outcome = await Promise.race([
+    playground.ready.then(
+      () => "ready" as const,
+      () => "failed" as const,
+    ),
+    signal,
+  ]);
+  if (outcome === "ready")
+    console.log(`  Ready (${Date.now() - started} ms after start): ${playground.url}\n`);
+  if (outcome === "failed") {
+    const why = await playground.ready.catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    console.error(`The playground could not start: ${why}`);
+  }
+  const code = outcome === "failed" ? 1 : 0;
+  if (outcome === "ready") log.info({ signal: await signal }, "shutting down");
+  else if (outcome !== "failed") log.info({ signal: outcome }, "shutting down");
+  await playground.stop();
+  return code;
 }
 
 main().then(

@@ -848,29 +848,7 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
   async submitView(options: SubmitViewOptions): Promise<SubmissionResult> {
     const view = this.resolveModal(options.viewId, options.user);
     const user = this.user(options.user ?? view.user);
-    const state = clone((view.view.state as JsonObject | undefined) ?? { values: {} });
-    const values = (state.values ?? {}) as Record<string, Record<string, JsonObject>>;
-    for (const [blockId, input] of Object.entries(options.values ?? {})) {
-      const elements = listElements(view.view.blocks).filter((m) => m.blockId === blockId);
-      if (elements.length === 0) {
-        throw new Error(
-          `FakeSlack.submitView: view ${view.id} has no block ${blockId}; blocks: ${describeElements(view.view.blocks)}`,
-        );
-      }
-      const byAction =
-        isRecord(input) && Object.keys(input).some((k) => elements.some((m) => m.element.action_id === k));
-      const entries: Array<[string, unknown]> = byAction
-        ? Object.entries(input as JsonObject)
-        : [[String(elements[0]!.element.action_id), input]];
-      for (const [actionId, value] of entries) {
-        const match = findElement(view.view.blocks, actionId, blockId);
-        if (!match) throw new Error(`FakeSlack.submitView: block ${blockId} has no element ${actionId}`);
-        values[blockId] ??= {};
-        values[blockId][actionId] = stateValueFor(match.element, value as ElementInput);
-      }
-    }
-    state.values = values;
-    view.view.state = state;
+    this.applyViewValues(view, options.values ?? {});
     const deliveryId = this.nextDeliveryId();
     const triggerId = this.state.issueTrigger(user.id, deliveryId);
     const payload: JsonObject = {
@@ -908,6 +886,45 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
       ...(responseAction ? { responseAction } : {}),
       ...(errors ? { errors } : {}),
     };
+  }
+
+  /**
+   * Records what the user has typed or picked in a view's inputs without sending anything to the app
+   * (Slack keeps input state on its side until a submission or a `dispatch_action` element sends it).
+   * `values` has the shape of {@link SubmitViewOptions.values}. Used by the playground before a click in
+   * a modal or on the App Home, so the `block_actions` payload carries the whole current `view.state`.
+   */
+  setViewValues(viewId: string, values: Record<string, unknown>): StoredView {
+    const view = this.state.findView(viewId);
+    if (!view || view.status === "closed") throw new Error(`FakeSlack: view ${viewId} is not open`);
+    this.applyViewValues(view, values);
+    return view;
+  }
+
+  private applyViewValues(view: StoredView, given: Record<string, unknown>): void {
+    const state = clone((view.view.state as JsonObject | undefined) ?? { values: {} });
+    const values = (state.values ?? {}) as Record<string, Record<string, JsonObject>>;
+    for (const [blockId, input] of Object.entries(given)) {
+      const elements = listElements(view.view.blocks).filter((m) => m.blockId === blockId);
+      if (elements.length === 0) {
+        throw new Error(
+          `FakeSlack.submitView: view ${view.id} has no block ${blockId}; blocks: ${describeElements(view.view.blocks)}`,
+        );
+      }
+      const byAction =
+        isRecord(input) && Object.keys(input).some((k) => elements.some((m) => m.element.action_id === k));
+      const entries: Array<[string, unknown]> = byAction
+        ? Object.entries(input as JsonObject)
+        : [[String(elements[0]!.element.action_id), input]];
+      for (const [actionId, value] of entries) {
+        const match = findElement(view.view.blocks, actionId, blockId);
+        if (!match) throw new Error(`FakeSlack.submitView: block ${blockId} has no element ${actionId}`);
+        values[blockId] ??= {};
+        values[blockId][actionId] = stateValueFor(match.element, value as ElementInput);
+      }
+    }
+    state.values = values;
+    view.view.state = state;
   }
 
   /**

@@ -20,8 +20,8 @@ import type { CommandArgs, KpiTable } from "./types.js";
 
 const SUBCOMMANDS: KpiTable = {
   ...langSubcommands,
-  ...assessmentSubcommands,
   ...exportSubcommands,
+  ...assessmentSubcommands,
   ...reviewSubcommands,
   ...deputySubcommands,
   ...jobsSubcommands,
