@@ -16,7 +16,11 @@ const url = process.env.DATABASE_URL;
 // The CLI insists on DATABASE_URL being set even though the adapter ignores it.
 if (!url) process.env.DATABASE_URL = "postgresql://embedded-pglite/ignored";
 
-const lockedDirs = new Set<string>();
+// The CLI asks for the adapter more than once per run. Each request must get the same PGlite instance:
+// two instances open on one folder in one process overwrite each other's work (seen in CI: `migrate
+// deploy` printed success and the folder then showed nothing applied). The adapter's dispose() leaves the
+// instance open, so one per folder per process is safe; it also holds the folder lock once.
+const instances = new Map<string, import("@electric-sql/pglite").PGlite>();
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -32,13 +36,16 @@ export default defineConfig({
     const { pgliteAdapter } = await import("./src/db/pglite-adapter.ts");
     const dir = process.env.PGLITE_DIR ?? path.join(".data", "pglite");
     mkdirSync(dir, { recursive: true });
-    // One process at a time on a PGlite folder (src/db/folder-lock.ts), released when the CLI exits. The
-    // CLI asks for the adapter more than once per run, so take the lock once per process.
-    if (!lockedDirs.has(dir)) {
-      const { lockFolder } = await import("./src/db/folder-lock.ts");
-      lockFolder(dir);
-      lockedDirs.add(dir);
+    let pglite = instances.get(dir);
+    if (!pglite || pglite.closed) {
+      // One process at a time on a PGlite folder (src/db/folder-lock.ts), released when the CLI exits.
+      if (!pglite) {
+        const { lockFolder } = await import("./src/db/folder-lock.ts");
+        lockFolder(dir);
+      }
+      pglite = new PGlite(dir);
+      instances.set(dir, pglite);
     }
-    return pgliteAdapter(new PGlite(dir));
+    return pgliteAdapter(pglite);
   },
 });

@@ -83,21 +83,13 @@ describe.runIf(!usingPostgres)("migrations on the embedded database", () => {
     try {
       const deploy = await cli(["migrate", "deploy"], { PGLITE_DIR: dir });
       expect(deploy.out).toMatch(/successfully applied/);
-      let status = await pendingAfterDeploy();
-      if (status.pending.length > 0) {
-        // Seen once in CI under full load (not reproduced here since): the CLI printed success and the
-        // folder then showed nothing applied. The app never relies on this path (it migrates PGlite in
-        // process), so say loudly what happened and check that a second deploy finishes the job.
-        console.warn(
-          `prisma migrate deploy on PGlite reported success but left ${status.pending.join(", ")} pending ` +
-            `(exit ${deploy.code}); folder: ${readdirSync(dir).join(" ")}\n${deploy.out}`,
-        );
-        const again = await cli(["migrate", "deploy"], { PGLITE_DIR: dir });
-        expect(again.code).toBe(0);
-        status = await pendingAfterDeploy();
-        expect(status.pending, `second deploy (exit ${again.code}):\n${again.out}`).toEqual([]);
-      }
-      expect(status.pending).toEqual([]);
+      const status = await pendingAfterDeploy();
+      // Seen in CI before prisma.config.ts kept one PGlite instance per folder (the CLI asks for the
+      // adapter twice; two instances on one folder lost the work): say what the CLI printed if it recurs.
+      expect(
+        status.pending,
+        `exit ${deploy.code}; folder: ${readdirSync(dir).join(" ")}\n${deploy.out}`,
+      ).toEqual([]);
       expect(status.problems, deploy.out).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
