@@ -434,7 +434,13 @@ describe("catalog and proposals in Slack", () => {
     const text = renderView(home.view);
     expect(text).toContain("Comprehensive tax service");
     expect(text).toContain("`SV004` Arrears collection · 30.00/case · 📎 2");
+    // One click at a time, as a person would: the category's view is published before Back is clicked
+    // (two clicks racing each other may land in either order).
+    const published = () => h.slack.callsTo("views.publish").length;
+    const before = published();
     await h.slack.selectOption({ user: USERS.anna, actionId: "home_catalog_pick", value: "SERVICE" });
+    await h.slack.waitFor(() => published() > before);
+    await settle(h);
     await h.slack.clickButton({ user: USERS.anna, actionId: "home_catalog_back" });
     await h.slack.waitFor(() => {
       const v = h.slack.home(USERS.anna);
