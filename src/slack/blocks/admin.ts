@@ -3,6 +3,7 @@
  * people sync from Slack. Each form's block ids are its field names (ADMIN_BLOCKS); the pickers at the
  * top dispatch block_actions and the form is re-rendered for the chosen record (views.update).
  */
+
 import type { CategoryView } from "../../domain/catalog-admin.js";
 import type { PersonAdminView, SectionAdminView } from "../../domain/org-admin.js";
 import type { SlackMember, SyncReport } from "../../domain/people-sync.js";
@@ -10,7 +11,6 @@ import type { Settings } from "../../domain/settings.js";
 import type { Role } from "../../generated/prisma/enums.js";
 import type { MessageKey, Translate } from "../../i18n/index.js";
 import { ACTIONS, CALLBACKS } from "../ids.js";
-import { packValue } from "../values-pack.js";
 import {
   type Choice,
   channelInput,
@@ -31,10 +31,10 @@ import {
   LIMITS,
   type Message,
   type ModalView,
-  plain,
   section,
   truncate,
 } from "./kit.js";
+import { modal as sharedModal } from "./modal.js";
 
 export const ADMIN_BLOCKS = {
   person: "person",
@@ -82,6 +82,7 @@ export const ADMIN_BLOCKS = {
 
 export const ROLE_KEYS: Role[] = ["STAFF", "SECTION_CHIEF", "ASSESSMENT_GROUP", "BRANCH_CHIEF", "ADMIN"];
 
+/** Read-only panels (no input block) get no submit button. */
 function modal(
   t: Translate,
   callbackId: string,
@@ -91,15 +92,7 @@ function modal(
   submit?: string,
 ): ModalView {
   const hasInput = blocks.some((b) => b.type === "input");
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    title: plain(title, LIMITS.viewTitle),
-    ...(hasInput && submit ? { submit: plain(submit, LIMITS.viewButton) } : {}),
-    close: plain(t("modal.close"), LIMITS.viewButton),
-    private_metadata: packValue(meta ?? {}, LIMITS.privateMetadata),
-    blocks: blocks.slice(0, LIMITS.viewBlocks),
-  };
+  return sharedModal(t, callbackId, title, blocks, meta, hasInput ? submit : undefined);
 }
 
 export function adminMenu(t: Translate): Message {

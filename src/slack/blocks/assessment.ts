@@ -33,25 +33,7 @@ import {
   userText,
 } from "./kit.js";
 import { stripMarkup } from "./log-reply.js";
-
-function modal(
-  t: Translate,
-  callbackId: string,
-  title: string,
-  blocks: KnownBlock[],
-  meta: unknown,
-  submit?: string,
-): ModalView {
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    title: plain(title, LIMITS.viewTitle),
-    ...(submit ? { submit: plain(submit, LIMITS.viewButton) } : {}),
-    close: plain(t("modal.close"), LIMITS.viewButton),
-    private_metadata: packValue(meta ?? {}, LIMITS.privateMetadata),
-    blocks: blocks.slice(0, LIMITS.viewBlocks),
-  };
-}
+import { modal } from "./modal.js";
 
 /** Signed display: "+1.00", "-2.00". */
 function signed(h: number | bigint): string {

@@ -26,20 +26,25 @@ export interface ModalItem {
   evidence: { id: string; name: string; nameEn?: string | null }[];
 }
 
-function modal(
+/**
+ * A modal's frame, shared by every form the bot opens: title, optional submit button, the close button
+ * (default label "Cancel"), state in private_metadata, blocks cut to Slack's limit.
+ */
+export function modal(
   t: Translate,
   callbackId: string,
   title: string,
   blocks: KnownBlock[],
   meta: unknown,
   submit?: string,
+  closeLabel?: string,
 ): ModalView {
   return {
     type: "modal",
     callback_id: callbackId,
     title: plain(title, LIMITS.viewTitle),
     ...(submit ? { submit: plain(submit, LIMITS.viewButton) } : {}),
-    close: plain(t("modal.close"), LIMITS.viewButton),
+    close: plain(closeLabel ?? t("modal.close"), LIMITS.viewButton),
     private_metadata: packValue(meta ?? {}, LIMITS.privateMetadata),
     blocks: blocks.slice(0, LIMITS.viewBlocks),
   };

@@ -4,11 +4,11 @@
  * the review channel (tally updated in place, Agree / Disagree / Decide), the propose and decide modals
  * (with the effect preview), and the announcement.
  */
+
 import type { CatalogEntry, CategoryView } from "../../domain/catalog-admin.js";
 import type { EffectPreview, ProposalView } from "../../domain/proposals.js";
 import type { Lang, Translate } from "../../i18n/index.js";
 import { ACTIONS, CALLBACKS } from "../ids.js";
-import { packValue } from "../values-pack.js";
 import { amount, docNames, itemName, pts, unitName } from "./format.js";
 import { radioInput, selectInput, textInput } from "./inputs.js";
 import {
@@ -30,6 +30,7 @@ import {
   truncate,
   userText,
 } from "./kit.js";
+import { modal } from "./modal.js";
 
 function catName(lang: Lang, c: { categoryName: string; categoryNameEn: string }): string {
   return esc(lang === "en" ? c.categoryNameEn : c.categoryName);
@@ -276,25 +277,6 @@ export function voteReply(
   if (outcome === "same") return agree ? t("proposal.sameAgree") : t("proposal.sameDisagree");
   if (outcome === "changed") return agree ? t("proposal.changedAgree") : t("proposal.changedDisagree");
   return agree ? t("proposal.votedAgree") : t("proposal.votedDisagree");
-}
-
-function modal(
-  t: Translate,
-  callbackId: string,
-  title: string,
-  blocks: KnownBlock[],
-  meta: unknown,
-  submit: string,
-): ModalView {
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    title: plain(title, LIMITS.viewTitle),
-    submit: plain(submit, LIMITS.viewButton),
-    close: plain(t("modal.close"), LIMITS.viewButton),
-    private_metadata: packValue(meta ?? {}, LIMITS.privateMetadata),
-    blocks: blocks.slice(0, LIMITS.viewBlocks),
-  };
 }
 
 export const PROPOSE_BLOCKS = {

@@ -5,6 +5,7 @@
  * any length stays under 50 blocks with every text under 3000 characters (long lists are cut with a
  * pointer to Details), a modal under 100 blocks.
  */
+
 import type { types } from "@slack/bolt";
 import type {
   ChangesSinceReturn,
@@ -34,6 +35,7 @@ import {
   userText,
 } from "./kit.js";
 import { stripMarkup } from "./log-reply.js";
+import { modal as sharedModal } from "./modal.js";
 
 /** What a section's text may hold, with room for a "…and N more" line. */
 const CHUNK = 2800;
@@ -335,15 +337,7 @@ function modalView(
   meta: unknown,
   submit?: string,
 ): ModalView {
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    title: plain(title, LIMITS.viewTitle),
-    ...(submit ? { submit: plain(submit, LIMITS.viewButton) } : {}),
-    close: plain(t("review.close"), LIMITS.viewButton),
-    private_metadata: packValue(meta ?? {}, LIMITS.privateMetadata),
-    blocks: blocks.slice(0, LIMITS.viewBlocks),
-  };
+  return sharedModal(t, callbackId, title, blocks, meta, submit, t("review.close"));
 }
 
 function pager(
