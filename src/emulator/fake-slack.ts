@@ -1217,7 +1217,10 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
       );
       delivery.target = targets[0];
       for (const next of targets.slice(1)) {
-        if (!(response.status === 0 && /ECONNREFUSED/.test(response.error ?? ""))) break;
+        // Like a load balancer (nginx `proxy_next_upstream error`): try the next replica only when the
+        // connection could not be made, so the request was never sent (refused, or reset while connecting
+        // to a replica that is shutting down).
+        if (!(response.status === 0 && /ECONNREFUSED|\bconnect ECONNRESET/.test(response.error ?? ""))) break;
         delivery.target = next;
         response = await postRaw(
           next,
