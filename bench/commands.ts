@@ -36,6 +36,7 @@ import { createSlackApp } from "../src/slack/app.js";
 import { ACTIONS } from "../src/slack/ids.js";
 import { createLogger } from "../src/slack/logger.js";
 import { formatRow, type LoadResult, loadAgent, runLoad } from "./lib/load.js";
+import { postgresCpuMs } from "./lib/server-cpu.js";
 
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -186,6 +187,8 @@ interface BotResult extends LoadResult {
   drainSeconds: number;
   /** CPU of this process (load generator, Bolt, the bot, the fake Slack, PGlite) per request */
   cpuMsPerRequest: number;
+  /** CPU of the local PostgreSQL server's processes per request (PostgreSQL runs only; Linux) */
+  serverCpuMsPerRequest?: number;
 }
 
 /**
@@ -253,6 +256,7 @@ async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<
     return kind === "logged";
   };
   const cpu = process.cpuUsage();
+  const serverCpu = db.kind === "postgres" ? postgresCpuMs() : undefined;
   const r = await runLoad({
     label,
     url,
@@ -264,6 +268,7 @@ async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<
     agent,
   });
   const used = process.cpuUsage(cpu);
+  const serverCpuAfter = serverCpu === undefined ? undefined : postgresCpuMs();
   await agent.close();
   const drainStart = performance.now();
   await bot.idle();
@@ -281,6 +286,9 @@ async function benchBot(label: string, slack: FakeSlack, db: Database): Promise<
     usersInfo: calls.filter((c) => c.method === "users.info").length,
     drainSeconds,
     cpuMsPerRequest: (used.user + used.system) / 1000 / TOTAL,
+    ...(serverCpu !== undefined && serverCpuAfter !== undefined
+      ? { serverCpuMsPerRequest: (serverCpuAfter - serverCpu) / TOTAL }
+      : {}),
   };
 }
 
@@ -355,7 +363,10 @@ async function main() {
       `  ${r.label}: replies logged ${r.ok}, confirmations ${r.confirmations}, other replies ${r.otherReplies}, ` +
         `no 200 answer ${r.httpFailures}; after-ack work: ${r.homePublishes} App Home publishes, ` +
         `${r.usersInfo} users.info, drained ${r.drainSeconds.toFixed(1)} s after the last reply; ` +
-        `process CPU ${r.cpuMsPerRequest.toFixed(2)} ms/request`,
+        `process CPU ${r.cpuMsPerRequest.toFixed(2)} ms/request` +
+        (r.serverCpuMsPerRequest !== undefined
+          ? `, PostgreSQL server CPU ${r.serverCpuMsPerRequest.toFixed(2)} ms/request`
+          : ""),
     );
   }
 }

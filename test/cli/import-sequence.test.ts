@@ -18,6 +18,16 @@ afterAll(async () => {
 });
 
 describe(`sample files through the CLI (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
+  it("a catalog imported before `seed` is refused with one problem naming the step to run, not one per line", async () => {
+    const r = await cli(db, "import", "catalog", path.join(SEED, "catalog.sample.csv"));
+    expect(r.code).toBe(1);
+    const problems = `${r.stdout}${r.stderr}`.split("\n").filter((l) => /^\s+(file|line)/.test(l));
+    expect(problems).toEqual([
+      "  file: the database has no work categories yet: run `npm run admin -- seed` first (it creates the five categories of SCHEME.md with their weights)",
+    ]);
+    expect(await db.prisma.workItem.count()).toBe(0);
+  }, 60_000);
+
   it("seed, import sections, people, entries, quality and awards, then close --dry-run", async () => {
     const steps: string[][] = [
       ["seed"],

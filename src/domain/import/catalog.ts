@@ -26,7 +26,7 @@ import {
   validateRow,
 } from "./fields.js";
 import { pinyinInitials } from "./pinyin.js";
-import { ImportRefusedError, ProblemList } from "./problems.js";
+import { ImportRefusedError, NO_CATEGORIES, ProblemList } from "./problems.js";
 import { bindColumns, type ColumnSpec, presentColumns, type RawTable } from "./table.js";
 
 /** Unit keys and their Chinese measure words (SCHEME.md: 笔 transaction, 户 taxpayer, 份 document, 次 visit, 件 case). */
@@ -132,6 +132,8 @@ export async function importCatalog(
     const problems = new ProblemList();
     const bound = bindColumns(table, CATALOG_COLUMNS, problems);
     const categories = new Set((await tx.category.findMany({ select: { code: true } })).map((c) => c.code));
+    // an empty database: one problem for the file, not the same one on every line
+    if (categories.size === 0) problems.add(null, NO_CATEGORIES);
 
     const rows: { line: number; row: CatalogRowT }[] = [];
     const firstLine = new Map<string, number>();
@@ -146,11 +148,12 @@ export async function importCatalog(
       }
       if (!row) continue;
       if (!categories.has(row.category)) {
-        problems.add(
-          b.line,
-          `unknown category "${row.category}" (known: ${[...categories].sort().join(", ") || "none — run seed first"})`,
-          "category",
-        );
+        if (categories.size > 0)
+          problems.add(
+            b.line,
+            `unknown category "${row.category}" (known: ${[...categories].sort().join(", ")})`,
+            "category",
+          );
         continue;
       }
       rows.push({ line: b.line, row });

@@ -12,7 +12,7 @@ import { Role } from "../../generated/prisma/enums.js";
 import { audit } from "../audit.js";
 import { type DbLike, inTransaction } from "./db.js";
 import { boolField, codeField, localeField, optionalText, requiredText, validateRow } from "./fields.js";
-import { ImportRefusedError, ProblemList } from "./problems.js";
+import { ImportRefusedError, NO_CATEGORIES, ProblemList } from "./problems.js";
 import type { SimpleImportSummary } from "./sections.js";
 import { bindColumns, type ColumnSpec, presentColumns, type RawTable } from "./table.js";
 
@@ -98,6 +98,8 @@ export async function importPeople(
     const problems = new ProblemList();
     const sections = new Map((await tx.section.findMany()).map((s) => [s.code, s]));
     const categories = new Set((await tx.category.findMany({ select: { code: true } })).map((c) => c.code));
+    // an empty database: one problem for the file, not the same one on every line
+    if (categories.size === 0) problems.add(null, NO_CATEGORIES);
     const rows: { line: number; row: PersonRowT }[] = [];
     const first = new Map<string, number>();
     for (const b of bindColumns(table, PEOPLE_COLUMNS, problems)) {
@@ -114,10 +116,10 @@ export async function importPeople(
           "section",
         );
       }
-      if (row.category !== null && !categories.has(row.category)) {
+      if (row.category !== null && categories.size > 0 && !categories.has(row.category)) {
         problems.add(
           b.line,
-          `unknown category "${row.category}" (known: ${[...categories].sort().join(", ") || "none — run seed first"})`,
+          `unknown category "${row.category}" (known: ${[...categories].sort().join(", ")})`,
           "category",
         );
       }

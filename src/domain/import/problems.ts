@@ -11,6 +11,10 @@ export interface Problem {
   message: string;
 }
 
+/** The file-level problem of a catalog or people import into a database without work categories. */
+export const NO_CATEGORIES =
+  "the database has no work categories yet: run `npm run admin -- seed` first (it creates the five categories of SCHEME.md with their weights)";
+
 /** Beyond this many problems the rest are counted, not listed (a wrong file can have millions). */
 export const MAX_LISTED_PROBLEMS = 1000;
 
