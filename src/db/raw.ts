@@ -16,6 +16,11 @@ export interface RawSql {
    * and executed). Rows come as the driver parses them (bigint as string, json parsed).
    */
   query<T>(name: string, text: string, params: unknown[]): Promise<T[]>;
+  /**
+   * true when statements run side by side on several connections (a server's pool), so grouping calls
+   * saves round trips; false for PGlite (one in-process session: calls run one after another anyway)
+   */
+  readonly batches: boolean;
 }
 
 const { serialize } = protocol;
@@ -32,6 +37,7 @@ export function rawSqlOf(client: object): RawSql | undefined {
 
 export function poolRawSql(pool: pg.Pool): RawSql {
   return {
+    batches: true,
     async query<T>(name: string, text: string, params: unknown[]) {
       // a named query is prepared on each pooled connection the first time it runs there
       const r = await pool.query({ name, text, values: params });
@@ -80,6 +86,7 @@ export function pgliteRawSql(pglite: PGlite): RawSql {
     return (result?.rows ?? []) as T[];
   };
   return {
+    batches: false,
     query<T>(name: string, sql: string, params: unknown[]) {
       return pglite._runExclusiveTransaction(() =>
         pglite._runExclusiveQuery(async () => {

@@ -54,7 +54,8 @@
  */
 import { randomFillSync } from "node:crypto";
 import { type Db, inOrder, type Tx } from "../db/client.js";
-import { rawSqlOf } from "../db/raw.js";
+import { naturalBatcher, type Outcome } from "../db/batcher.js";
+import { type RawSql, rawSqlOf } from "../db/raw.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { EntrySource, Role, SheetState } from "../generated/prisma/enums.js";
 import { type Clock, isDate, isMonth, monthOf, previousMonth, todayIn } from "../util/time.js";
@@ -411,7 +412,7 @@ export async function totals(
 // ───────────────────────────── logWork ─────────────────────────────
 
 /** What kpi_log_work answers (prisma/migrations/20261126120000_log_work_fn), as JSON. */
-interface LogRow {
+export interface LogRow {
   actor_status: "ok" | "unknown" | "inactive";
   person_id: string | null;
   person_slack_user: string | null;
@@ -442,7 +443,7 @@ interface LogRow {
   evidence: CatalogEvidence[] | null;
 }
 
-interface LogParams {
+export interface LogParams {
   /** the actor's Person id, or null to resolve the person from slackUserId in the same statement */
   personId: string | null;
   slackUserId: string;
@@ -474,7 +475,16 @@ export const LOG_WORK_SQL =
  * client openDatabase opened (no Prisma overhead on the hot path), else through Prisma (transactions).
  */
 async function logStatement(db: Db | Tx, p: LogParams): Promise<LogRow> {
-  const args = [
+  const raw = rawSqlOf(db);
+  const row = raw
+    ? await logBatcherOf(raw)(p)
+    : (await db.$queryRawUnsafe<{ r: LogRow }[]>(LOG_WORK_SQL, ...logArgs(p)))[0]?.r;
+  if (!row) throw new Error("kpi_log_work answered no row");
+  return row;
+}
+
+function logArgs(p: LogParams): unknown[] {
+  return [
     p.personId,
     p.slackUserId,
     p.itemId,
@@ -489,17 +499,86 @@ async function logStatement(db: Db | Tx, p: LogParams): Promise<LogRow> {
     p.entryId,
     p.sheetId,
   ];
-  const raw = rawSqlOf(db);
-  const rows = raw
-    ? await raw.query<{ r: LogRow }>("kpi_log_work", LOG_WORK_SQL, args)
-    : await db.$queryRawUnsafe<{ r: LogRow }[]>(LOG_WORK_SQL, ...args);
-  const row = rows[0]?.r;
-  if (!row) throw new Error("kpi_log_work answered no row");
-  return row;
+}
+
+/**
+ * Several lines in one call of kpi_log_work_many (migration 20261127100000_log_work_many): one round trip
+ * and one commit for lines of different requests that arrived together, each checked and written as if
+ * alone. The lines go sorted by Slack user, so two batches lock people's sheets in the same order.
+ */
+export const LOG_WORK_MANY_SQL =
+  "SELECT pos, answer FROM kpi_log_work_many($1::text[], $2::text[], $3::text[], $4::varchar[], " +
+  "$5::varchar[], $6::int[], $7::text[], $8::timestamp(3)[], $9::boolean[], $10::int[], $11::text[], " +
+  "$12::text[], $13::text[])";
+
+/**
+ * On a server, lines logged at the same moment by different people share a statement (src/db/batcher.ts:
+ * alone when quiet; under load, what arrives while four batches are running goes in the next). A batch
+ * that fails as a whole (an error, not a refusal: refusals are answers) is retried line by line, so one
+ * bad line cannot fail the others. PGlite runs one statement at a time in process: each line goes alone.
+ */
+/** An error the server answered (a SQLSTATE), other than a connection or shutdown error: nothing was written. */
+function refusedByServer(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code);
+}
+
+const logBatchers = new WeakMap<RawSql, (p: LogParams) => Promise<LogRow | undefined>>();
+
+/** The /log statement runner of a raw driver (exported for the tests, which inject faults into it). */
+export function logBatcherOf(raw: RawSql): (p: LogParams) => Promise<LogRow | undefined> {
+  let batcher = logBatchers.get(raw);
+  if (batcher) return batcher;
+  const one = async (p: LogParams) =>
+    (await raw.query<{ r: LogRow }>("kpi_log_work", LOG_WORK_SQL, logArgs(p)))[0]?.r;
+  if (!raw.batches) {
+    batcher = one;
+  } else {
+    const settle = async (p: LogParams): Promise<Outcome<LogRow | undefined>> => {
+      try {
+        return { ok: true, value: await one(p) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    };
+    batcher = naturalBatcher<LogParams, LogRow | undefined>(
+      async (lines) => {
+        if (lines.length === 1) return [await settle(lines[0] as LogParams)];
+        const order = lines
+          .map((_, i) => i)
+          .sort((a, b) => {
+            const ua = (lines[a] as LogParams).slackUserId;
+            const ub = (lines[b] as LogParams).slackUserId;
+            return ua < ub ? -1 : ua > ub ? 1 : a - b;
+          });
+        const sorted = order.map((i) => logArgs(lines[i] as LogParams));
+        const columns = Array.from({ length: 13 }, (_, c) => sorted.map((args) => args[c]));
+        let rows: { pos: number; answer: LogRow }[];
+        try {
+          rows = await raw.query("kpi_log_work_many", LOG_WORK_MANY_SQL, columns);
+        } catch (error) {
+          // the server refused the statement, so it wrote nothing: line by line, each gets its own
+          // answer. A lost connection may have committed it: then every line fails ("try again").
+          if (!refusedByServer(error)) throw error;
+          return Promise.all(lines.map(settle));
+        }
+        const out: Outcome<LogRow | undefined>[] = lines.map(() => ({ ok: true, value: undefined }));
+        for (const { pos, answer } of rows) out[order[pos - 1] as number] = { ok: true, value: answer };
+        return out;
+      },
+      { maxBatch: 64, maxInFlight: 4 },
+    );
+  }
+  logBatchers.set(raw, batcher);
+  return batcher;
 }
 
 /** The checks that need no database; returns the statement's parameters. */
-function logParams(deps: Deps, who: { personId: string | null; slackUserId: string }, input: LogWorkInput) {
+export function logParams(
+  deps: Deps,
+  who: { personId: string | null; slackUserId: string },
+  input: LogWorkInput,
+) {
   const todayDate = today(deps);
   const month = checkWorkDate(input.workDate, todayDate);
   checkCount(input.count);

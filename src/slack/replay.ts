@@ -16,6 +16,7 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
 import type { Database } from "../db/client.js";
+import { naturalBatcher } from "../db/batcher.js";
 import { rawSqlOf } from "../db/raw.js";
 import type { Logger } from "./logger.js";
 import { markOutcome } from "./observe.js";
@@ -55,47 +56,23 @@ function memoryKeys(windowMs = WINDOW_MS) {
 const SAFE_KEY = /^[A-Za-z0-9=:._-]{1,200}$/;
 
 /**
- * Sends the keys of requests arriving together in one statement: while one insert is in flight, the
- * keys that arrive wait for it and then go together in the next (no timer, so a lone request waits for
- * nothing). Under load this turns one round trip per request into one per batch; at 50 concurrent
- * requests the replay check cost about a third of the database work of `/log` when each key had its own.
+ * The keys of requests arriving together go in one statement (src/db/batcher.ts: one batch in flight at
+ * a time; a lone request waits for nothing). Under load this turns one round trip per request into one
+ * per batch: at 50 concurrent `/log` requests a statement per key cost about a third of the database work.
  */
-function keyBatcher(database: Database, maxBatch = 500) {
-  type Waiter = { key: string; resolve: (first: boolean) => void; reject: (e: unknown) => void };
-  let queue: Waiter[] = [];
-  let inFlight = false;
+function keyBatcher(database: Database) {
   const sql = `INSERT INTO "SeenRequest" ("key") SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING "key"`;
-  const insert = async (keys: string[]): Promise<Set<string>> => {
-    const raw = rawSqlOf(database.prisma);
-    const rows = raw
-      ? await raw.query<{ key: string }>("kpi_seen_requests", sql, [keys])
-      : await database.prisma.$queryRawUnsafe<{ key: string }[]>(sql, keys);
-    return new Set(rows.map((r) => r.key));
-  };
-  const flush = (): void => {
-    if (inFlight || queue.length === 0) return;
-    const batch = queue.length > maxBatch ? queue.splice(0, maxBatch) : queue;
-    if (batch === queue) queue = [];
-    inFlight = true;
-    insert(batch.map((w) => w.key))
-      .then(
-        (inserted) => {
-          for (const w of batch) w.resolve(inserted.has(w.key));
-        },
-        (error) => {
-          for (const w of batch) w.reject(error);
-        },
-      )
-      .finally(() => {
-        inFlight = false;
-        flush();
-      });
-  };
-  return (key: string): Promise<boolean> =>
-    new Promise<boolean>((resolve, reject) => {
-      queue.push({ key, resolve, reject });
-      flush();
-    });
+  return naturalBatcher<string, boolean>(
+    async (keys) => {
+      const raw = rawSqlOf(database.prisma);
+      const rows = raw
+        ? await raw.query<{ key: string }>("kpi_seen_requests", sql, [keys])
+        : await database.prisma.$queryRawUnsafe<{ key: string }[]>(sql, keys);
+      const inserted = new Set(rows.map((r) => r.key));
+      return keys.map((k) => ({ ok: true, value: inserted.has(k) }));
+    },
+    { maxBatch: 500, maxInFlight: 1 },
+  );
 }
 
 export function createReplayGuard(database: Database, logger: Logger): ReplayGuard {
