@@ -53,8 +53,8 @@
  *   evidence.unknownDocument { id }                 a ticked/named document the item does not require
  */
 import { randomFillSync } from "node:crypto";
-import { type Db, inOrder, type Tx } from "../db/client.js";
 import { naturalBatcher, type Outcome } from "../db/batcher.js";
+import { type Db, inOrder, type Tx } from "../db/client.js";
 import { type RawSql, rawSqlOf } from "../db/raw.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { EntrySource, Role, SheetState } from "../generated/prisma/enums.js";

@@ -15,8 +15,8 @@
  *   drop a cache entry).
  */
 import type { AnyMiddlewareArgs, Middleware } from "@slack/bolt";
-import type { Database } from "../db/client.js";
 import { naturalBatcher } from "../db/batcher.js";
+import type { Database } from "../db/client.js";
 import { rawSqlOf } from "../db/raw.js";
 import type { Logger } from "./logger.js";
 import { markOutcome } from "./observe.js";
