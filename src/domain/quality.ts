@@ -257,6 +257,17 @@ async function readSheet(db: Db | Tx, person: QualitySheet["person"], month: str
   };
 }
 
+/**
+ * The actor's right to score quality, checked before a command looks up the person it names: someone
+ * outside the assessment group is refused (audited) the same way whoever they named, so the answer never
+ * tells them whether a name exists.
+ */
+export async function requireQualityRight(db: Db, actor: Actor, input: { text: string }): Promise<void> {
+  await auditedRefusal(db, actor, { action: "quality.view", entityType: "QualityReview", input }, async () =>
+    requireGroup(actor),
+  );
+}
+
 /** What the quality form shows for a person (Slack user id or person id) and month. */
 export async function qualitySheet(
   db: Db,

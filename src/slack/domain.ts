@@ -52,6 +52,7 @@ export {
   qualitySheet,
   recordQuality,
   recordVeto,
+  requireQualityRight,
   revokeQualityAdjustment,
 } from "../domain/quality.js";
 export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";

@@ -231,6 +231,27 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       });
     });
 
+    it("refuses a non-member the same way whatever they name: nobody learns whether a name exists", async () => {
+      const since = (await h.db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+      const answers: string[] = [];
+      for (const text of ["quality @nobody", "quality 张伟", `quality <@${USERS.zhang}> ${M}`, "quality"]) {
+        const n0 = h.slack.ephemerals(USERS.li).length;
+        await h.slack.slashCommand({ user: USERS.li, command: "/kpi", text });
+        const e = await h.slack.waitFor(() => h.slack.ephemerals(USERS.li)[n0]);
+        answers.push(textOf(e));
+      }
+      expect(answers[0]).toContain("您无权执行此操作");
+      expect(answers[0]).not.toContain("nobody");
+      expect(new Set(answers).size).toBe(1);
+      const refused = await h.db.prisma.auditLog.findMany({
+        where: { outcome: "REFUSED", id: { gt: since } },
+        orderBy: { id: "asc" },
+      });
+      expect(refused.map((r) => `${r.actor} ${r.action} ${r.reason}`)).toEqual(
+        Array(4).fill(`${USERS.li} quality.view auth.forbidden`),
+      );
+    });
+
     it("shows the standards and the running score; saving with nothing records the review at 100", async () => {
       await h.slack.slashCommand({
         user: USERS.chief,
