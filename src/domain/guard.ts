@@ -6,6 +6,7 @@
 import type { Db } from "../db/client.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
+import type { Actor } from "./people.js";
 
 export async function refusalsAudited<T>(
   db: Db,
@@ -29,6 +30,26 @@ export async function refusalsAudited<T>(
     }
     throw e;
   }
+}
+
+/**
+ * A request whose payload did not parse (a forged, truncated or stale form or button value): nothing is
+ * done, and the refusal is kept like any other (reason invalidRequest, the raw value cut to 300 characters).
+ */
+export async function auditMalformed(
+  db: Db,
+  actor: Actor,
+  what: { action: string; entityType: string },
+  raw: unknown,
+): Promise<void> {
+  await audit(db, {
+    actor: actor.slackUserId,
+    action: what.action,
+    entityType: what.entityType,
+    outcome: "REFUSED",
+    reason: "invalidRequest",
+    after: { personId: actor.personId, value: String(raw ?? "").slice(0, 300) },
+  }).catch(() => {});
 }
 
 /** A month string ("YYYY-MM") is published (closed): nothing in force for it may change any more. */

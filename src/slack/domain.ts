@@ -31,6 +31,7 @@ export {
 export { type LogCommand, parseLogCommand, resolveDate } from "../domain/command-parse.js";
 export { nextDeadline } from "../domain/deadlines.js";
 export { DomainError, isDomainError } from "../domain/errors.js";
+export { auditMalformed } from "../domain/guard.js";
 export { readHomeSummary } from "../domain/home-summary.js";
 export {
   attachEvidence,

@@ -286,6 +286,7 @@ export const en = {
   errors: {
     generic: "⚠️ Something went wrong. Please try again in a moment.",
     invalidRequest: "⚠️ That request could not be understood. Please try again.",
+    invalidForm: "⚠️ This form could not be read, so nothing was saved. Close it and open it again.",
     auth: {
       unknownUser:
         "You are not registered in the appraisal scheme yet. Ask an administrator to add you (Slack id {{user}}).",

@@ -281,6 +281,7 @@ export const zhCN: Catalog = {
   errors: {
     generic: "⚠️ 出了点问题，请稍后重试。",
     invalidRequest: "⚠️ 无法识别该请求，请重试。",
+    invalidForm: "⚠️ 无法读取该表单，未保存任何内容。请关闭后重新打开。",
     auth: {
       unknownUser: "您尚未加入考核名单，请联系管理员添加（Slack ID：{{user}}）。",
       inactive: "您在考核系统中的账号已停用。",

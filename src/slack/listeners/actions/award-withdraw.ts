@@ -4,6 +4,7 @@ import { awardModal } from "../../blocks/assessment.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { revokeAward } from "../../domain.js";
+import { MALFORMED, refuseMalformed } from "../../flows/assessment.js";
 import { unpack } from "../../values.js";
 import { AwardMetaSchema, formKey, RecordRefSchema } from "../../values-assessment.js";
 import { type ActionArgs, actionValue } from "./handler.js";
@@ -16,9 +17,16 @@ export function awardWithdrawAction(ctx: SlackContext) {
     const view = args.body.view;
     const ref = unpack(RecordRefSchema, actionValue(args));
     const meta = unpack(AwardMetaSchema, view?.private_metadata);
-    if (!view) return;
+    if (!view || !ref || !meta) {
+      const raw = view && meta ? actionValue(args) : view?.private_metadata;
+      const t = await refuseMalformed(ctx, user, MALFORMED.awardRevoke, raw);
+      if (view)
+        await args.client.views
+          .update({ view_id: view.id, view: messageModal(t, t("errors.invalidForm")) })
+          .catch((e) => ctx.logger.warn({ err: e }, "could not show the withdraw refusal"));
+      return;
+    }
     try {
-      if (!ref || !meta) throw new Error("invalid withdraw button");
       const actor = await ctx.actors.get(user);
       lang = await resolveLang(ctx, user, actor);
       const t = translator(lang);
@@ -33,8 +41,7 @@ export function awardWithdrawAction(ctx: SlackContext) {
       });
     } catch (error) {
       const t = translator(lang);
-      const text =
-        ref && meta ? errorText(ctx, lang, error, "action.awardWithdraw") : t("errors.invalidRequest");
+      const text = errorText(ctx, lang, error, "action.awardWithdraw");
       await args.client.views
         .update({ view_id: view.id, view: messageModal(t, text) })
         .catch((e) => ctx.logger.warn({ err: e }, "could not show the withdraw error"));

@@ -3,7 +3,7 @@ import { translator } from "../../../i18n/index.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { revokeQualityAdjustment } from "../../domain.js";
-import { renderQuality } from "../../flows/assessment.js";
+import { MALFORMED, refuseMalformed, renderQuality } from "../../flows/assessment.js";
 import { unpack } from "../../values.js";
 import { QualityMetaSchema, RecordRefSchema } from "../../values-assessment.js";
 import { type ActionArgs, actionValue } from "./handler.js";
@@ -16,9 +16,16 @@ export function qualityRemoveAction(ctx: SlackContext) {
     const view = args.body.view;
     const ref = unpack(RecordRefSchema, actionValue(args));
     const meta = unpack(QualityMetaSchema, view?.private_metadata);
-    if (!view) return;
+    if (!view || !ref || !meta) {
+      const raw = view && meta ? actionValue(args) : view?.private_metadata;
+      const t = await refuseMalformed(ctx, user, MALFORMED.qualityRevoke, raw);
+      if (view)
+        await args.client.views
+          .update({ view_id: view.id, view: messageModal(t, t("errors.invalidForm")) })
+          .catch((e) => ctx.logger.warn({ err: e }, "could not show the remove refusal"));
+      return;
+    }
     try {
-      if (!ref || !meta) throw new Error("invalid remove button");
       const actor = await ctx.actors.get(user);
       lang = await resolveLang(ctx, user, actor);
       const t = translator(lang);
@@ -33,8 +40,7 @@ export function qualityRemoveAction(ctx: SlackContext) {
       });
     } catch (error) {
       const t = translator(lang);
-      const text =
-        ref && meta ? errorText(ctx, lang, error, "action.qualityRemove") : t("errors.invalidRequest");
+      const text = errorText(ctx, lang, error, "action.qualityRemove");
       await args.client.views
         .update({ view_id: view.id, view: messageModal(t, text) })
         .catch((e) => ctx.logger.warn({ err: e }, "could not show the remove error"));

@@ -10,7 +10,7 @@ import { userText } from "../../blocks/kit.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { giveAward, isDomainError, parseSignedAmount } from "../../domain.js";
-import { dmPerson, selectedIn, textIn } from "../../flows/assessment.js";
+import { dmPerson, MALFORMED, malformedFormModal, selectedIn, textIn } from "../../flows/assessment.js";
 import { ASSESS_ACTIONS, ASSESS_BLOCKS } from "../../ids.js";
 import { unpack } from "../../values.js";
 import { AwardMetaSchema, formKey } from "../../values-assessment.js";
@@ -34,7 +34,7 @@ export function awardModalSubmission(ctx: SlackContext) {
     if (!meta)
       return void (await ack({
         response_action: "update",
-        view: messageModal(t, t("errors.invalidRequest")),
+        view: await malformedFormModal(ctx, user, MALFORMED.awardGive, view.private_metadata),
       }));
     const values = view.state.values;
     const B = {

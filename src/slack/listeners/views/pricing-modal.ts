@@ -8,7 +8,7 @@ import { noticeModal, pricedDm, pricedText } from "../../blocks/assessment.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { isDomainError, parseSignedAmount, priceTempTask } from "../../domain.js";
-import { dmPerson, textIn } from "../../flows/assessment.js";
+import { dmPerson, MALFORMED, malformedFormModal, textIn } from "../../flows/assessment.js";
 import { ASSESS_ACTIONS, ASSESS_BLOCKS } from "../../ids.js";
 import { unpack } from "../../values.js";
 import { PricingMetaSchema } from "../../values-assessment.js";
@@ -30,7 +30,7 @@ export function pricingModalSubmission(ctx: SlackContext) {
     if (!meta)
       return void (await ack({
         response_action: "update",
-        view: messageModal(t, t("errors.invalidRequest")),
+        view: await malformedFormModal(ctx, user, MALFORMED.pricingPrice, view.private_metadata),
       }));
     const values = view.state.values;
     const raw = textIn(values, ASSESS_BLOCKS.pricingPoints, ASSESS_ACTIONS.pricingPoints);

@@ -8,7 +8,7 @@ import { keyedBlock } from "../../blocks/assessment.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { isDomainError, parseSignedAmount, recordQuality } from "../../domain.js";
-import { renderQuality, textIn, tickedIn } from "../../flows/assessment.js";
+import { MALFORMED, malformedFormModal, renderQuality, textIn, tickedIn } from "../../flows/assessment.js";
 import { ASSESS_ACTIONS, ASSESS_BLOCKS } from "../../ids.js";
 import { unpack } from "../../values.js";
 import { QualityMetaSchema } from "../../values-assessment.js";
@@ -32,7 +32,7 @@ export function qualityModalSubmission(ctx: SlackContext) {
     if (!meta)
       return void (await ack({
         response_action: "update",
-        view: messageModal(t, t("errors.invalidRequest")),
+        view: await malformedFormModal(ctx, user, MALFORMED.qualityRecord, view.private_metadata),
       }));
     const values = view.state.values;
     const B = {

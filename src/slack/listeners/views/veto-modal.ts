@@ -6,7 +6,7 @@ import { translator } from "../../../i18n/index.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { isDomainError, recordVeto } from "../../domain.js";
-import { renderQuality, selectedIn, textIn } from "../../flows/assessment.js";
+import { MALFORMED, malformedFormModal, renderQuality, selectedIn, textIn } from "../../flows/assessment.js";
 import { ASSESS_ACTIONS, ASSESS_BLOCKS } from "../../ids.js";
 import { unpack } from "../../values.js";
 import { VetoMetaSchema } from "../../values-assessment.js";
@@ -27,7 +27,7 @@ export function vetoModalSubmission(ctx: SlackContext) {
     if (!meta)
       return void (await ack({
         response_action: "update",
-        view: messageModal(t, t("errors.invalidRequest")),
+        view: await malformedFormModal(ctx, user, MALFORMED.qualityVeto, view.private_metadata),
       }));
     const values = view.state.values;
     const ruleId = selectedIn(values, ASSESS_BLOCKS.vetoRule, ASSESS_ACTIONS.vetoRule);
