@@ -41,7 +41,6 @@ import { Role } from "../generated/prisma/enums.js";
 import { computeMonth } from "../scoring/index.js";
 import {
   type AssessmentDeps,
-  auditedRefusal,
   checkMonthArg,
   isMonthPublished,
   MAX_EVIDENCE_LENGTH,
@@ -50,6 +49,7 @@ import {
 } from "./assessment.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
+import { refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { type Actor, requireRole } from "./people.js";
 
@@ -263,7 +263,7 @@ async function readSheet(db: Db | Tx, person: QualitySheet["person"], month: str
  * tells them whether a name exists.
  */
 export async function requireQualityRight(db: Db, actor: Actor, input: { text: string }): Promise<void> {
-  await auditedRefusal(db, actor, { action: "quality.view", entityType: "QualityReview", input }, async () =>
+  await refusalsAudited(db, actor, { action: "quality.view", entityType: "QualityReview", input }, async () =>
     requireGroup(actor),
   );
 }
@@ -274,7 +274,7 @@ export async function qualitySheet(
   actor: Actor,
   input: { person: string; month: string },
 ): Promise<QualitySheet> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.view", entityType: "QualityReview", input },
@@ -419,7 +419,7 @@ export async function recordQuality(
   actor: Actor,
   input: { person: string; month: string; key: string; adjustments: AdjustmentInput[] },
 ): Promise<RecordResult> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.record", entityType: "QualityReview", input },
@@ -483,7 +483,7 @@ export async function recordVeto(
     confirm: boolean;
   },
 ): Promise<RecordResult> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.veto", entityType: "QualityAdjustment", input },
@@ -529,7 +529,7 @@ export async function revokeQualityAdjustment(
   input: { adjustmentId: string },
 ): Promise<RecordResult> {
   const id = String(input.adjustmentId ?? "");
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.revoke", entityType: "QualityAdjustment", entityId: id },

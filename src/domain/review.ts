@@ -45,6 +45,7 @@ import { audit } from "./audit.js";
 import { cleanText, MAX_COUNT } from "./command-parse.js";
 import { isActiveDeputy, principalsOf } from "./deputies.js";
 import { DomainError, isDomainError } from "./errors.js";
+import { auditMalformed, refusalsAudited } from "./guard.js";
 import { type Line, readMonthLines, requireActive, type TempTaskView } from "./logging.js";
 import { type Actor, hasRole } from "./people.js";
 import { readSettings } from "./settings.js";
@@ -492,29 +493,24 @@ export interface DecisionResult {
 const REVIEW_REFUSALS_NOT_AUDITED = new Set(["review.reasonTooLong"]);
 
 /** Runs a review use-case; every DomainError it throws is audited (outcome REFUSED), then rethrown. */
-async function auditReview<T>(
+function auditReview<T>(
   db: Db,
   actor: Actor,
   action: string,
   sheetId: unknown,
   fn: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isDomainError(e) && !REVIEW_REFUSALS_NOT_AUDITED.has(e.code)) {
-      await audit(db, {
-        actor: actor.slackUserId,
-        action,
-        entityType: "Sheet",
-        entityId: typeof sheetId === "string" ? sheetId.slice(0, 64) : null,
-        outcome: "REFUSED",
-        reason: e.code,
-        after: { personId: actor.personId, ...e.params },
-      }).catch(() => {});
-    }
-    throw e;
-  }
+  return refusalsAudited(
+    db,
+    actor,
+    {
+      action,
+      entityType: "Sheet",
+      entityId: sheetId,
+      audited: (code) => !REVIEW_REFUSALS_NOT_AUDITED.has(code),
+    },
+    fn,
+  );
 }
 
 type SheetRow = NonNullable<Awaited<ReturnType<typeof readSheetForDecision>>>;
@@ -1255,14 +1251,7 @@ export async function auditMalformedRequest(
   action: string,
   raw: string,
 ): Promise<void> {
-  await audit(db, {
-    actor: actor.slackUserId,
-    action,
-    entityType: "Sheet",
-    outcome: "REFUSED",
-    reason: "invalidRequest",
-    after: { personId: actor.personId, value: raw.slice(0, 300) },
-  }).catch(() => {});
+  await auditMalformed(db, actor, { action, entityType: "Sheet" }, raw);
 }
 
 /** Today's month in the zone (re-exported for listeners that need it with the review deps). */
