@@ -45,7 +45,7 @@ import { audit } from "./audit.js";
 import { cleanText, MAX_COUNT } from "./command-parse.js";
 import { isActiveDeputy, principalsOf } from "./deputies.js";
 import { DomainError, isDomainError } from "./errors.js";
-import { auditMalformed, refusalsAudited } from "./guard.js";
+import { auditMalformed, isClosedMonth, refusalsAudited } from "./guard.js";
 import { type Line, readMonthLines, requireActive, type TempTaskView } from "./logging.js";
 import { type Actor, hasRole } from "./people.js";
 import { readSettings } from "./settings.js";
@@ -1057,6 +1057,8 @@ export interface ReviewOverview {
   decided: number;
   /** sections the actor reviews (as chief or deputy): notSubmitted covers their members */
   sections: number;
+  /** the month's results are published: its sheets can no longer be decided, none is listed */
+  published: boolean;
 }
 
 /**
@@ -1074,7 +1076,11 @@ async function actingFor(db: Db | Tx, deps: ReviewDeps, actor: Actor): Promise<s
   return [actor.personId, ...(await principalsOf(db, actor.personId, today))];
 }
 
-/** The sheets waiting for the actor's decision (as reviewer or deputy) and who has not submitted. */
+/**
+ * The sheets waiting for the actor's decision (as reviewer or deputy) and who has not submitted. A published
+ * month lists neither (its sheets are locked; one left submitted by a close with exceptions cannot be
+ * decided any more).
+ */
 export async function reviewOverview(
   db: Db,
   deps: ReviewDeps,
@@ -1087,6 +1093,11 @@ export async function reviewOverview(
   const month = opts.month ?? defaultReviewMonth(today, settings.reviewDeadlineDay);
   if (!isMonth(month)) throw new DomainError("log.badMonth", { value: month });
   const reviewers = await actingFor(db, deps, actor);
+  const sections = await reviewedSections(db, reviewers);
+  if (await isClosedMonth(db, month)) {
+    const decided = await decidedCount(db, actor, month);
+    return { month, pending: [], notSubmitted: [], decided, sections: sections.count, published: true };
+  }
   const unassigned = hasRole(actor, "ASSESSMENT_GROUP");
   const gone = unassigned
     ? (await db.person.findMany({ where: { active: false }, select: { id: true } })).map((p) => p.id)
@@ -1134,14 +1145,7 @@ export async function reviewOverview(
   }
   // members of the sections the actor (or their principals) chief, except the chiefs' own sheets that
   // go to the branch chief, and members whose sheet is submitted or decided
-  const chiefRows = await db.sectionChief.findMany({
-    where: { personId: { in: reviewers } },
-    select: { sectionId: true },
-  });
-  const sectionIds = [...new Set(chiefRows.map((c) => c.sectionId))];
-  // the branch chief reviews the chiefs' own sheets, and those of sections without a chief
-  const isBranch =
-    (await db.roleAssignment.count({ where: { personId: { in: reviewers }, role: "BRANCH_CHIEF" } })) > 0;
+  const { sectionIds, isBranch } = sections;
   const scopes = [
     ...(sectionIds.length
       ? [{ sectionId: { in: sectionIds }, NOT: { chiefOf: { some: { sectionId: { in: sectionIds } } } } }]
@@ -1169,10 +1173,27 @@ export async function reviewOverview(
     const lines = sheet ? await db.entry.count({ where: { sheetId: sheet.id, status: "ACTIVE" } }) : 0;
     notSubmitted.push({ person: brief(m), state: sheet?.state ?? null, lines });
   }
-  const decided = await db.sheet.count({
+  const decided = await decidedCount(db, actor, month);
+  return { month, pending, notSubmitted, decided, sections: sections.count, published: false };
+}
+
+/** The sections the reviewers chief, and whether one of them is the branch chief (who reviews the chiefs). */
+async function reviewedSections(db: Db, reviewers: string[]) {
+  const chiefRows = await db.sectionChief.findMany({
+    where: { personId: { in: reviewers } },
+    select: { sectionId: true },
+  });
+  const sectionIds = [...new Set(chiefRows.map((c) => c.sectionId))];
+  // the branch chief reviews the chiefs' own sheets, and those of sections without a chief
+  const isBranch =
+    (await db.roleAssignment.count({ where: { personId: { in: reviewers }, role: "BRANCH_CHIEF" } })) > 0;
+  return { sectionIds, isBranch, count: sectionIds.length + (isBranch ? 1 : 0) };
+}
+
+function decidedCount(db: Db, actor: Actor, month: string): Promise<number> {
+  return db.sheet.count({
     where: { month, decidedById: actor.personId, state: { in: ["APPROVED", "LOCKED"] } },
   });
-  return { month, pending, notSubmitted, decided, sections: sectionIds.length + (isBranch ? 1 : 0) };
 }
 
 export interface ApproveAllResult {
@@ -1222,11 +1243,20 @@ export async function approveAllClean(
   return out;
 }
 
-/** The reviewer's own pending count (App Home, reminders): sheets waiting for them or their principals. */
+/**
+ * The reviewer's own pending count (App Home): sheets waiting for them or their principals, in months
+ * whose results are not published (a published month's sheets can no longer be decided).
+ */
 export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor): Promise<number> {
   const reviewers = await actingFor(db, deps, actor);
+  const published = await db.monthClose.findMany({ where: { state: "PUBLISHED" }, select: { month: true } });
   return db.sheet.count({
-    where: { state: "SUBMITTED", reviewerId: { in: reviewers }, personId: { not: actor.personId } },
+    where: {
+      state: "SUBMITTED",
+      reviewerId: { in: reviewers },
+      personId: { not: actor.personId },
+      month: { notIn: published.map((m) => m.month) },
+    },
   });
 }
 

@@ -643,6 +643,8 @@ export const en = {
       "✏️ Saved: {{n}} lines of {{person}}'s {{month}} sheet adjusted. Your card shows the new total.",
     overviewHeader: "Sheets to review · {{month}}",
     overviewNone: "No sheet of {{month}} is waiting for you.",
+    overviewPublished:
+      "The results of {{month}} are published: its sheets can no longer be reviewed, so none is listed here.",
     overviewLine: "*{{person}}* · {{total}} · {{lines}} lines",
     overviewFor: " · for {{principal}}",
     overviewLate: " · ⏰ late",

@@ -626,6 +626,7 @@ export const zhCN: Catalog = {
     adjustedDone: "✏️ 已保存：{{person}} 的 {{month}} 积分表调整了 {{n}} 条，审核卡片已显示新的合计。",
     overviewHeader: "待审核积分表 · {{month}}",
     overviewNone: "{{month}} 没有等待您审核的积分表。",
+    overviewPublished: "{{month}} 的结果已公布：其积分表不能再审核，此处不再列出。",
     overviewLine: "*{{person}}* · {{total}} · {{lines}} 条",
     overviewFor: " · 代 {{principal}}",
     overviewLate: " · ⏰ 逾期",

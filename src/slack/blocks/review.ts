@@ -665,7 +665,8 @@ const OVERVIEW_SHEETS = 20;
 export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOverview, note?: string): Message {
   const blocks: KnownBlock[] = [header(t("review.overviewHeader", { month: o.month }))];
   if (note) blocks.push(section(note));
-  if (o.pending.length === 0) blocks.push(section(t("review.overviewNone", { month: o.month })));
+  if (o.published) blocks.push(section(t("review.overviewPublished", { month: o.month })));
+  else if (o.pending.length === 0) blocks.push(section(t("review.overviewNone", { month: o.month })));
   const clean = o.pending.filter((p) => p.clean);
   for (const p of o.pending.slice(0, OVERVIEW_SHEETS)) {
     const line =
@@ -720,8 +721,10 @@ export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOvervie
     );
   }
   blocks.push(divider());
+  // a published month has nobody left to chase
   if (o.notSubmitted.length === 0) {
-    if (o.sections > 0) blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
+    if (o.sections > 0 && !o.published)
+      blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
   } else {
     blocks.push(
       listSection(
