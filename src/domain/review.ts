@@ -30,6 +30,7 @@
  *   review.reasonTooLong  { max }
  *   review.badCount       { value, max }               an adjusted count not a whole number in 0…max
  *   review.lineNotFound   { entryId }                  an adjusted line not on this sheet
+ *   review.duplicateLine  { entryId }                  an adjustment naming the same line twice (malformed)
  *   review.noChanges      {}                           an adjustment that changes nothing
  *   review.notApproved    { person, month, state }     reopening a sheet that is not APPROVED
  *   review.monthClosed    { month }                    reopening after the month was published
@@ -794,6 +795,13 @@ export async function adjustLines(
       return { entryId: String(c.entryId ?? ""), count: n, reason: cleanReason(c.reason)! };
     });
     if (changes.length === 0) throw new DomainError("review.noChanges", {});
+    // each line once: a second change of the same line would be audited with a stale "before"
+    const named = new Set<string>();
+    for (const c of changes) {
+      if (named.has(c.entryId))
+        throw new DomainError("review.duplicateLine", { entryId: c.entryId.slice(0, 64) });
+      named.add(c.entryId);
+    }
     return db.$transaction(async (tx) => {
       const { sheet, decidedForId } = await sheetForDecision(tx, deps, actor, input.sheetId, input.version);
       // lock the sheet for the rest of the transaction: the version check below then holds until commit

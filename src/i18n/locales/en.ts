@@ -404,6 +404,7 @@ export const en = {
       reasonTooLong: "The reason is too long (at most {{max}} characters).",
       badCount: "“{{value}}” is not a count: give a whole number from 0 to {{max}}.",
       lineNotFound: "That line is not on this sheet.",
+      duplicateLine: "This adjustment names the same line twice, so nothing was changed. Open Adjust… again.",
       noChanges: "No count was changed.",
       notApproved: "{{person}}'s {{month}} sheet is {{state}}: only an approved sheet can be reopened.",
       monthClosed: "{{month}} is closed: its sheets can no longer be reopened.",

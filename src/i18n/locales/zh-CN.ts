@@ -395,6 +395,7 @@ export const zhCN: Catalog = {
       reasonTooLong: "原因过长（最多 {{max}} 个字符）。",
       badCount: "“{{value}}”不是有效数量：请填写 0 到 {{max}} 的整数。",
       lineNotFound: "该记录不在此积分表中。",
+      duplicateLine: "此次调整重复列出了同一条记录，未做任何修改。请重新打开“调整…”。",
       noChanges: "没有修改任何数量。",
       notApproved: "{{person}} 的 {{month}} 积分表状态为{{state}}：只有已通过的积分表才能重新打开。",
       monthClosed: "{{month}} 已结算，积分表不能再重新打开。",
