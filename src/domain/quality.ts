@@ -173,7 +173,20 @@ export async function findPersonRef(db: Db | Tx, text: string): Promise<string |
   return named.length === 1 ? named[0]!.slackUserId : null;
 }
 
-/** The quality standards of the items the person worked on in the month. */
+/**
+ * Share-locks the standards about to be named by adjustments (sorted, so two forms cannot deadlock): a
+ * catalog import retiring or deleting one of them (import/catalog.ts) waits for this transaction and then
+ * sees the adjustment, or finished first and the standard is refused here.
+ */
+async function lockRules(tx: Tx, ids: string[]): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "ItemQualityRule" WHERE id = ${id} AND active FOR SHARE`;
+    if (rows.length === 0) throw new DomainError("quality.ruleUnknown", { ruleId: id });
+  }
+}
+
+/** The quality standards (active) of the items the person worked on in the month. */
 async function rulesFor(db: Db | Tx, personId: string, month: string): Promise<QualityRuleView[]> {
   const [lines, tasks] = await Promise.all([
     db.entry.groupBy({
@@ -190,7 +203,7 @@ async function rulesFor(db: Db | Tx, personId: string, month: string): Promise<Q
   const itemIds = [...new Set([...linesOf.keys(), ...tasks.map((t) => t.similarItemId!)])];
   if (itemIds.length === 0) return [];
   const rules = await db.itemQualityRule.findMany({
-    where: { itemId: { in: itemIds } },
+    where: { itemId: { in: itemIds }, active: true },
     include: { item: { select: { code: true, name: true, nameEn: true } } },
   });
   return rules
@@ -433,6 +446,10 @@ export async function recordQuality(
       const result = await db.$transaction(async (tx) => {
         const person = await scoredPerson(tx, actor, input.person);
         await requireMonthOpen(tx, input.month);
+        await lockRules(
+          tx,
+          list.flatMap((a) => (a.ruleId ? [String(a.ruleId)] : [])),
+        );
         const rules = new Map((await rulesFor(tx, person.personId, input.month)).map((r) => [r.id, r]));
         const prepared: Prepared[] = list.map((a) => {
           const evidence = cleanEvidence(a.evidence);
@@ -499,6 +516,7 @@ export async function recordVeto(
         let ruleId: string | null = null;
         let reason: string;
         if (input.ruleId) {
+          await lockRules(tx, [String(input.ruleId)]);
           const rules = await rulesFor(tx, person.personId, input.month);
           const rule = rules.find((r) => r.id === input.ruleId && r.veto);
           if (!rule) throw new DomainError("quality.ruleUnknown", { ruleId: String(input.ruleId) });
