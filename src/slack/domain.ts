@@ -48,6 +48,7 @@ export {
 export type { Actor } from "../domain/people.js";
 export { listPricingQueue, priceTempTask, pricingTask } from "../domain/pricing.js";
 export {
+  type AdjustmentInput,
   findPersonRef,
   qualityScoreOf,
   qualitySheet,
