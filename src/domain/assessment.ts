@@ -11,6 +11,7 @@
 import type { Db, Tx } from "../db/client.js";
 import { type Clock, currentMonth, isMonth, shiftMonth } from "../util/time.js";
 import { DomainError } from "./errors.js";
+import { isClosedMonth } from "./guard.js";
 
 export interface AssessmentDeps {
   clock: Clock;
@@ -31,16 +32,11 @@ export async function requireMonthOpen(tx: Db | Tx, month: string): Promise<void
   if (rows[0]?.state === "PUBLISHED") throw new DomainError("assess.monthPublished", { month });
 }
 
-export async function isMonthPublished(db: Db | Tx, month: string): Promise<boolean> {
-  const row = await db.monthClose.findUnique({ where: { month }, select: { state: true } });
-  return row?.state === "PUBLISHED";
-}
-
 /** Last month until it is published, then this month. */
 export async function defaultAssessmentMonth(db: Db | Tx, deps: AssessmentDeps): Promise<string> {
   const now = currentMonth(deps.timeZone, deps.clock());
   const last = shiftMonth(now, -1);
-  return (await isMonthPublished(db, last)) ? now : last;
+  return (await isClosedMonth(db, last)) ? now : last;
 }
 
 const AMOUNT_RE = /^([+-]?)(\d{1,6})(?:\.(\d{1,2}))?$/;

@@ -31,14 +31,13 @@ import { poolStatus } from "../scoring/index.js";
 import {
   type AssessmentDeps,
   checkMonthArg,
-  isMonthPublished,
   requireMonthOpen,
   requireReason,
   showAmount,
 } from "./assessment.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
-import { refusalsAudited } from "./guard.js";
+import { isClosedMonth, refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { loadMonthInput } from "./month-input.js";
 import { type Actor, requireRole } from "./people.js";
@@ -128,7 +127,7 @@ async function readPool(db: Db | Tx, month: string): Promise<PoolView> {
       awardedBy: byId.get(r.awardedById)?.name ?? "?",
       createdAt: r.createdAt,
     })),
-    published: await isMonthPublished(db, month),
+    published: await isClosedMonth(db, month),
   };
 }
 

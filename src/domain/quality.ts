@@ -42,14 +42,13 @@ import { computeMonth } from "../scoring/index.js";
 import {
   type AssessmentDeps,
   checkMonthArg,
-  isMonthPublished,
   MAX_EVIDENCE_LENGTH,
   requireMonthOpen,
   requireReason,
 } from "./assessment.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
-import { refusalsAudited } from "./guard.js";
+import { isClosedMonth, refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { type Actor, requireRole } from "./people.js";
 
@@ -236,7 +235,7 @@ async function readSheet(db: Db | Tx, person: QualitySheet["person"], month: str
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
     db.qualityReview.findUnique({ where: { personId_month: { personId: person.personId, month } } }),
-    isMonthPublished(db, month),
+    isClosedMonth(db, month),
   ]);
   const who = [
     ...new Set([...adjustments.map((a) => a.createdById), ...(review ? [review.reviewedById] : [])]),
