@@ -111,6 +111,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
+ * TZ_DEFAULT alone, for the admin CLI (which needs no other variable): the zone until the timeZone setting
+ * is set. Throws a ConfigError naming it when it is not a time zone.
+ */
+export function configuredTimeZone(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = ConfigSchema.shape.TZ_DEFAULT.safeParse(env.TZ_DEFAULT);
+  if (!parsed.success) throw new ConfigError([`TZ_DEFAULT ${parsed.error.issues[0]?.message ?? "invalid"}`]);
+  return parsed.data ?? DEFAULT_TIME_ZONE;
+}
+
+/**
  * Reads `.env` (or ENV_FILE) into process.env when the file exists; variables already set in the
  * environment win. Returns the file read, if any. Called by `npm start` and the admin CLI.
  */

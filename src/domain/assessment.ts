@@ -1,7 +1,7 @@
 /**
  * What the assessment group's and the branch chief's use-cases share (pricing.ts, quality.ts, awards.ts):
- * - every refusal is audited (outcome REFUSED, with the code and its values), outside the refused
- *   transaction so the refusal is kept;
+ * - every refusal is audited through guard.ts refusalsAudited (outcome REFUSED, with the code and its
+ *   values), outside the refused transaction so the refusal is kept;
  * - a month whose results are published (MonthClose.state PUBLISHED) takes no more pricing, quality
  *   scores or awards: assess.monthPublished;
  * - the month these commands mean when none is given: last month until its results are published, then
@@ -10,38 +10,12 @@
  */
 import type { Db, Tx } from "../db/client.js";
 import { type Clock, currentMonth, isMonth, shiftMonth } from "../util/time.js";
-import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
-import type { Actor } from "./people.js";
+import { isClosedMonth } from "./guard.js";
 
 export interface AssessmentDeps {
   clock: Clock;
   timeZone: string;
-}
-
-/** Runs fn; a DomainError it throws is written to the audit trail as REFUSED, then rethrown. */
-export async function auditedRefusal<T>(
-  db: Db,
-  actor: Actor,
-  what: { action: string; entityType: string; entityId?: string | null; input?: unknown },
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof DomainError) {
-      await audit(db, {
-        actor: actor.slackUserId,
-        action: what.action,
-        entityType: what.entityType,
-        entityId: what.entityId ?? null,
-        outcome: "REFUSED",
-        reason: e.code,
-        after: { personId: actor.personId, input: what.input ?? null, ...e.params },
-      }).catch(() => {});
-    }
-    throw e;
-  }
 }
 
 export function checkMonthArg(month: string): void {
@@ -58,16 +32,11 @@ export async function requireMonthOpen(tx: Db | Tx, month: string): Promise<void
   if (rows[0]?.state === "PUBLISHED") throw new DomainError("assess.monthPublished", { month });
 }
 
-export async function isMonthPublished(db: Db | Tx, month: string): Promise<boolean> {
-  const row = await db.monthClose.findUnique({ where: { month }, select: { state: true } });
-  return row?.state === "PUBLISHED";
-}
-
 /** Last month until it is published, then this month. */
 export async function defaultAssessmentMonth(db: Db | Tx, deps: AssessmentDeps): Promise<string> {
   const now = currentMonth(deps.timeZone, deps.clock());
   const last = shiftMonth(now, -1);
-  return (await isMonthPublished(db, last)) ? now : last;
+  return (await isClosedMonth(db, last)) ? now : last;
 }
 
 const AMOUNT_RE = /^([+-]?)(\d{1,6})(?:\.(\d{1,2}))?$/;

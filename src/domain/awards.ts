@@ -30,15 +30,14 @@ import { Role } from "../generated/prisma/enums.js";
 import { poolStatus } from "../scoring/index.js";
 import {
   type AssessmentDeps,
-  auditedRefusal,
   checkMonthArg,
-  isMonthPublished,
   requireMonthOpen,
   requireReason,
   showAmount,
 } from "./assessment.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
+import { isClosedMonth, refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { loadMonthInput } from "./month-input.js";
 import { type Actor, requireRole } from "./people.js";
@@ -128,13 +127,13 @@ async function readPool(db: Db | Tx, month: string): Promise<PoolView> {
       awardedBy: byId.get(r.awardedById)?.name ?? "?",
       createdAt: r.createdAt,
     })),
-    published: await isMonthPublished(db, month),
+    published: await isClosedMonth(db, month),
   };
 }
 
 /** The month's pool: size, given, left, who is assessed and what each was given. */
 export async function poolView(db: Db, actor: Actor, month: string): Promise<PoolView> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "award.view", entityType: "DiscretionaryAward", input: { month } },
@@ -159,7 +158,7 @@ export async function giveAward(
   actor: Actor,
   input: { month: string; person: string; points: number; reason: string; key: string },
 ): Promise<AwardResult> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "award.give", entityType: "DiscretionaryAward", input },
@@ -254,7 +253,7 @@ export async function revokeAward(
   input: { awardId: string },
 ): Promise<{ pool: PoolView; repeated: boolean }> {
   const id = String(input.awardId ?? "");
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "award.revoke", entityType: "DiscretionaryAward", entityId: id },

@@ -269,7 +269,7 @@ function checkGroup(code: string, normGroup: string | undefined): string {
 export async function setCategoryWeights(db: Db, actor: Actor, input: WeightsInput) {
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: "category.weights", entityType: "Category", entityId: input.code, input },
     async () => {
       requireActive(actor);
@@ -321,7 +321,7 @@ export interface CategoryInput extends WeightsInput {
 export async function createCategory(db: Db, actor: Actor, input: CategoryInput) {
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: "category.create", entityType: "Category", entityId: input.code, input },
     async () => {
       requireActive(actor);
@@ -370,7 +370,7 @@ export async function createCategory(db: Db, actor: Actor, input: CategoryInput)
 export async function deleteCategory(db: Db, actor: Actor, code: string) {
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: "category.delete", entityType: "Category", entityId: code },
     async () => {
       requireActive(actor);

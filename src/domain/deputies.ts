@@ -25,7 +25,8 @@
 import type { Db, Tx } from "../db/client.js";
 import { type Clock, isDate, todayIn } from "../util/time.js";
 import { audit } from "./audit.js";
-import { DomainError, isDomainError } from "./errors.js";
+import { DomainError } from "./errors.js";
+import { refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { type Actor, hasRole } from "./people.js";
 
@@ -69,31 +70,6 @@ async function isReviewer(db: Db | Tx, personId: string): Promise<boolean> {
   return chief + branch > 0;
 }
 
-/** Runs a deputy use-case; every DomainError it throws (a refusal) is audited as REFUSED, then rethrown. */
-async function auditRefusals<T>(
-  db: Db,
-  actor: Actor,
-  what: { action: string; entityType: string; entityId?: string | null },
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isDomainError(e)) {
-      await audit(db, {
-        actor: actor.slackUserId,
-        action: what.action,
-        entityType: what.entityType,
-        entityId: typeof what.entityId === "string" ? what.entityId.slice(0, 64) : null,
-        outcome: "REFUSED",
-        reason: e.code,
-        after: { personId: actor.personId, ...e.params },
-      }).catch(() => {});
-    }
-    throw e;
-  }
-}
-
 /**
  * Names `deputy` (a Slack user id or Person id) as the principal's deputy from `from` to `to`. The principal
  * is the actor unless `principal` names someone else (admins and the assessment group only).
@@ -105,7 +81,7 @@ export async function setDeputy(
   input: { deputy: string; from: string; to: string; principal?: string },
 ): Promise<DeputyView> {
   requireActive(actor);
-  return auditRefusals(db, actor, { action: "deputy.set", entityType: "Deputy" }, async () => {
+  return refusalsAudited(db, actor, { action: "deputy.set", entityType: "Deputy" }, async () => {
     for (const d of [input.from, input.to]) {
       if (typeof d !== "string" || !isDate(d)) throw new DomainError("deputy.badDate", { value: String(d) });
     }
@@ -174,7 +150,7 @@ export async function revokeDeputy(
   id: string,
 ): Promise<{ deputy: DeputyView; alreadyRevoked: boolean }> {
   requireActive(actor);
-  return auditRefusals(db, actor, { action: "deputy.revoke", entityType: "Deputy", entityId: id }, () =>
+  return refusalsAudited(db, actor, { action: "deputy.revoke", entityType: "Deputy", entityId: id }, () =>
     db.$transaction(async (tx) => {
       const row = typeof id === "string" && id ? await tx.deputy.findUnique({ where: { id } }) : null;
       const allowed =

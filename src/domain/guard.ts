@@ -1,34 +1,82 @@
 /**
- * Refusal bookkeeping shared by the catalog, proposal and organisation use-cases: a refused attempt
- * (any DomainError) writes an AuditLog row with outcome REFUSED, outside the refused change's transaction
- * so the refusal is kept, then the error goes on to the caller.
+ * Refusal bookkeeping shared by every use-case (catalog, proposals, organisation, pricing, quality, awards,
+ * review, deputies, logging): a refused attempt (a DomainError) writes an AuditLog row with outcome
+ * REFUSED, outside the refused change's transaction so the refusal is kept, then the error goes on to the
+ * caller. One shape for every row: actor = the acting Slack user, reason = the error's code, after =
+ * { personId of the actor, input (what was asked, when given), ...the error's values }.
  */
 import type { Db } from "../db/client.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
+import type { Actor } from "./people.js";
 
+export interface RefusalScope {
+  action: string;
+  entityType: string;
+  /** cut to 64 characters (a forged id can be anything) */
+  entityId?: unknown;
+  /** what was asked, kept with the refusal */
+  input?: unknown;
+  /** the refusal codes worth a row (default: every one) */
+  audited?: (code: string) => boolean;
+}
+
+async function auditRefusal(
+  db: Db,
+  actor: Actor,
+  what: RefusalScope,
+  code: string,
+  params: Record<string, unknown>,
+): Promise<void> {
+  await audit(db, {
+    actor: actor.slackUserId,
+    action: what.action,
+    entityType: what.entityType,
+    entityId: typeof what.entityId === "string" ? what.entityId.slice(0, 64) : null,
+    outcome: "REFUSED",
+    reason: code,
+    after: {
+      personId: actor.personId,
+      ...(what.input !== undefined ? { input: what.input } : {}),
+      ...params,
+    },
+  }).catch(() => {});
+}
+
+/** Runs fn; a DomainError it throws is written to the audit trail as REFUSED, then rethrown. */
 export async function refusalsAudited<T>(
   db: Db,
-  actor: string,
-  what: { action: string; entityType: string; entityId?: string | null; input?: unknown },
+  actor: Actor,
+  what: RefusalScope,
   fn: () => Promise<T>,
 ): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof DomainError) {
-      await audit(db, {
-        actor,
-        action: what.action,
-        entityType: what.entityType,
-        entityId: what.entityId ?? null,
-        outcome: "REFUSED",
-        reason: e.code,
-        after: { input: what.input ?? null, params: e.params },
-      }).catch(() => {});
+    if (e instanceof DomainError && (what.audited?.(e.code) ?? true)) {
+      await auditRefusal(db, actor, what, e.code, e.params);
     }
     throw e;
   }
+}
+
+/**
+ * A request whose payload did not parse (a forged, truncated or stale form or button value): nothing is
+ * done, and the refusal is kept like any other (reason invalidRequest, the raw value cut to 300 characters).
+ */
+export async function auditMalformed(
+  db: Db,
+  actor: Actor,
+  what: { action: string; entityType: string },
+  raw: unknown,
+): Promise<void> {
+  await auditRefusal(
+    db,
+    actor,
+    { ...what, input: { value: String(raw ?? "").slice(0, 300) } },
+    "invalidRequest",
+    {},
+  );
 }
 
 /** A month string ("YYYY-MM") is published (closed): nothing in force for it may change any more. */

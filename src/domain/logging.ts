@@ -69,6 +69,7 @@ import {
   MAX_TEMP_MINUTES,
 } from "./command-parse.js";
 import { DomainError } from "./errors.js";
+import { refusalsAudited } from "./guard.js";
 import { type Actor, requireActor } from "./people.js";
 
 export interface Deps {
@@ -319,33 +320,18 @@ export function evidenceMissingOf(
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 /**
- * Writes a REFUSED audit row for refusals worth keeping (someone else's ids, locked sheets), outside the
- * refused transaction, then rethrows.
+ * Audits (guard.ts refusalsAudited) the refusals worth keeping (someone else's ids, locked sheets, a missing
+ * role), not the typing mistakes of `/log`, then rethrows.
  */
 const AUDITED_REFUSALS = new Set(["entry.notFound", "temp.notFound", "sheet.locked", "auth.forbidden"]);
 
-export async function auditRefusals<T>(
+export function auditRefusals<T>(
   db: Db,
   actor: Actor,
   what: { action: string; entityType: string; entityId?: string | null },
   fn: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof DomainError && AUDITED_REFUSALS.has(e.code)) {
-      await audit(db, {
-        actor: actor.slackUserId,
-        action: what.action,
-        entityType: what.entityType,
-        entityId: what.entityId ?? null,
-        outcome: "REFUSED",
-        reason: e.code,
-        after: { personId: actor.personId, ...e.params },
-      }).catch(() => {});
-    }
-    throw e;
-  }
+  return refusalsAudited(db, actor, { ...what, audited: (code) => AUDITED_REFUSALS.has(code) }, fn);
 }
 
 /**

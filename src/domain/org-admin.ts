@@ -147,7 +147,7 @@ async function soleChiefOf(tx: Tx, personId: string): Promise<{ id: string; code
 export async function updatePerson(db: Db, actor: Actor, input: PersonUpdate): Promise<PersonAdminView> {
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: "person.update", entityType: "Person", entityId: input.personId, input },
     async () => {
       asAdmin(actor);
@@ -244,7 +244,7 @@ export interface SectionInput {
 export async function saveSection(db: Db, actor: Actor, input: SectionInput): Promise<SectionAdminView> {
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     {
       action: input.sectionId ? "section.update" : "section.create",
       entityType: "Section",
@@ -332,7 +332,7 @@ export function isTimeZone(tz: string): boolean {
 export async function updateSettings(db: Db, actor: Actor, patch: SettingsPatch): Promise<Settings> {
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: "settings.update", entityType: "Setting", input: patch },
     async () => {
       asAdmin(actor);

@@ -39,7 +39,7 @@ export interface SyncReport {
 }
 
 export async function syncPeople(db: Db, actor: Actor, members: SlackMember[]): Promise<SyncReport> {
-  return refusalsAudited(db, actor.slackUserId, { action: "people.sync", entityType: "Person" }, async () => {
+  return refusalsAudited(db, actor, { action: "people.sync", entityType: "Person" }, async () => {
     requireActive(actor);
     requireRole(actor, Role.ADMIN);
     return db.$transaction(async (tx) => {
@@ -104,54 +104,49 @@ export async function importPeople(
   actor: Actor,
   input: ImportPick,
 ): Promise<{ created: string[]; skipped: string[] }> {
-  return refusalsAudited(
-    db,
-    actor.slackUserId,
-    { action: "people.import", entityType: "Person", input },
-    async () => {
-      requireActive(actor);
-      requireRole(actor, Role.ADMIN);
-      if (input.members.length === 0) throw new DomainError("admin.nothingPicked");
-      return db.$transaction(async (tx) => {
-        if (input.sectionId && !(await tx.section.findUnique({ where: { id: input.sectionId } })))
-          throw new DomainError("admin.sectionNotFound");
-        if (input.categoryCode && !(await tx.category.findUnique({ where: { code: input.categoryCode } })))
-          throw new DomainError("admin.categoryNotFound", { code: input.categoryCode });
-        const created: string[] = [];
-        const skipped: string[] = [];
-        for (const m of input.members) {
-          if (m.deleted || m.isBot) throw new DomainError("admin.unknownMember", { user: m.id });
-          if (await tx.person.findUnique({ where: { slackUserId: m.id } })) {
-            skipped.push(m.id);
-            continue;
-          }
-          const p = await tx.person.create({
-            data: {
-              slackUserId: m.id,
-              name: (m.realName || m.name).slice(0, 100),
-              sectionId: input.sectionId ?? null,
-              categoryCode: input.categoryCode ?? null,
-              roles: { create: [{ role: Role.STAFF }] },
-            },
-          });
-          created.push(m.id);
-          await audit(tx, {
-            actor: actor.slackUserId,
-            action: "person.create",
-            entityType: "Person",
-            entityId: p.id,
-            after: {
-              slackUserId: m.id,
-              name: p.name,
-              sectionId: p.sectionId,
-              categoryCode: p.categoryCode,
-              roles: [Role.STAFF],
-              source: "slack-sync",
-            },
-          });
+  return refusalsAudited(db, actor, { action: "people.import", entityType: "Person", input }, async () => {
+    requireActive(actor);
+    requireRole(actor, Role.ADMIN);
+    if (input.members.length === 0) throw new DomainError("admin.nothingPicked");
+    return db.$transaction(async (tx) => {
+      if (input.sectionId && !(await tx.section.findUnique({ where: { id: input.sectionId } })))
+        throw new DomainError("admin.sectionNotFound");
+      if (input.categoryCode && !(await tx.category.findUnique({ where: { code: input.categoryCode } })))
+        throw new DomainError("admin.categoryNotFound", { code: input.categoryCode });
+      const created: string[] = [];
+      const skipped: string[] = [];
+      for (const m of input.members) {
+        if (m.deleted || m.isBot) throw new DomainError("admin.unknownMember", { user: m.id });
+        if (await tx.person.findUnique({ where: { slackUserId: m.id } })) {
+          skipped.push(m.id);
+          continue;
         }
-        return { created, skipped };
-      });
-    },
-  );
+        const p = await tx.person.create({
+          data: {
+            slackUserId: m.id,
+            name: (m.realName || m.name).slice(0, 100),
+            sectionId: input.sectionId ?? null,
+            categoryCode: input.categoryCode ?? null,
+            roles: { create: [{ role: Role.STAFF }] },
+          },
+        });
+        created.push(m.id);
+        await audit(tx, {
+          actor: actor.slackUserId,
+          action: "person.create",
+          entityType: "Person",
+          entityId: p.id,
+          after: {
+            slackUserId: m.id,
+            name: p.name,
+            sectionId: p.sectionId,
+            categoryCode: p.categoryCode,
+            roles: [Role.STAFF],
+            source: "slack-sync",
+          },
+        });
+      }
+      return { created, skipped };
+    });
+  });
 }

@@ -36,7 +36,6 @@ import type { Db, Tx } from "../db/client.js";
 import { Role, TempTaskStatus } from "../generated/prisma/enums.js";
 import {
   type AssessmentDeps,
-  auditedRefusal,
   checkMonthArg,
   localTime,
   requireMonthOpen,
@@ -45,6 +44,7 @@ import {
 } from "./assessment.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
+import { refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { type Actor, requireRole } from "./people.js";
 
@@ -274,7 +274,7 @@ export async function listPricingQueue(
   actor: Actor,
   opts: { month?: string; limit?: number } = {},
 ): Promise<PricingQueue> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "pricing.list", entityType: "TempTask", input: opts },
@@ -309,7 +309,7 @@ export async function listPricingQueue(
 
 /** One task as the pricing form shows it (any status), for the assessment group. */
 export async function pricingTask(db: Db, actor: Actor, taskId: string): Promise<PricingTask> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "pricing.view", entityType: "TempTask", entityId: String(taskId) },
@@ -345,7 +345,7 @@ export async function priceTempTask(
   input: PriceInput,
 ): Promise<PriceResult> {
   const taskId = String(input.taskId ?? "");
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "pricing.price", entityType: "TempTask", entityId: taskId, input },

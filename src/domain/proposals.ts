@@ -207,50 +207,46 @@ export async function createProposal(
   input: ProposalInput,
 ): Promise<ProposalView> {
   const month = currentMonth(deps.timeZone, deps.clock());
-  return refusalsAudited(
-    db,
-    actor.slackUserId,
-    { action: "proposal.create", entityType: "Proposal", input },
-    () =>
-      db.$transaction(async (tx) => {
-        if (!Number.isInteger(input.points) || input.points <= 0 || input.points > MAX_POINTS)
-          throw new DomainError("proposal.badPoints", { value: String(input.points / 100) });
-        const reason = checkReason(input.reason);
-        let itemId: string | null = null;
-        let newItem: NewItem | null = null;
-        if ("itemId" in input) {
-          const item = await tx.workItem.findUnique({ where: { id: input.itemId } });
-          if (!item) throw new DomainError("item.notFound");
-          if (!item.active) throw new DomainError("item.inactive", { code: item.code, nameEn: item.nameEn });
-          const v = await tx.itemPointVersion.findFirst({
-            where: { itemId: item.id, effectiveMonth: { lte: month } },
-            orderBy: { effectiveMonth: "desc" },
-          });
-          if (v && v.points === input.points)
-            throw new DomainError("proposal.samePoints", { points: (input.points / 100).toFixed(2) });
-          itemId = item.id;
-        } else {
-          newItem = await checkNewItem(tx, input.newItem);
-        }
-        const p = await tx.proposal.create({
-          data: {
-            itemId,
-            newItem: newItem ?? undefined,
-            proposedPoints: input.points,
-            reason,
-            proposerId: actor.personId,
-            createdAt: deps.clock(),
-          },
+  return refusalsAudited(db, actor, { action: "proposal.create", entityType: "Proposal", input }, () =>
+    db.$transaction(async (tx) => {
+      if (!Number.isInteger(input.points) || input.points <= 0 || input.points > MAX_POINTS)
+        throw new DomainError("proposal.badPoints", { value: String(input.points / 100) });
+      const reason = checkReason(input.reason);
+      let itemId: string | null = null;
+      let newItem: NewItem | null = null;
+      if ("itemId" in input) {
+        const item = await tx.workItem.findUnique({ where: { id: input.itemId } });
+        if (!item) throw new DomainError("item.notFound");
+        if (!item.active) throw new DomainError("item.inactive", { code: item.code, nameEn: item.nameEn });
+        const v = await tx.itemPointVersion.findFirst({
+          where: { itemId: item.id, effectiveMonth: { lte: month } },
+          orderBy: { effectiveMonth: "desc" },
         });
-        await audit(tx, {
-          actor: actor.slackUserId,
-          action: "proposal.create",
-          entityType: "Proposal",
-          entityId: p.id,
-          after: { itemId, newItem, proposedPoints: input.points, reason },
-        });
-        return readProposal(tx, p.id, month);
-      }),
+        if (v && v.points === input.points)
+          throw new DomainError("proposal.samePoints", { points: (input.points / 100).toFixed(2) });
+        itemId = item.id;
+      } else {
+        newItem = await checkNewItem(tx, input.newItem);
+      }
+      const p = await tx.proposal.create({
+        data: {
+          itemId,
+          newItem: newItem ?? undefined,
+          proposedPoints: input.points,
+          reason,
+          proposerId: actor.personId,
+          createdAt: deps.clock(),
+        },
+      });
+      await audit(tx, {
+        actor: actor.slackUserId,
+        action: "proposal.create",
+        entityType: "Proposal",
+        entityId: p.id,
+        after: { itemId, newItem, proposedPoints: input.points, reason },
+      });
+      return readProposal(tx, p.id, month);
+    }),
   );
 }
 
@@ -307,7 +303,7 @@ export async function voteOnProposal(
   const month = currentMonth(deps.timeZone, deps.clock());
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: "proposal.vote", entityType: "Proposal", entityId: input.proposalId, input },
     () =>
       db.$transaction(async (tx) => {
@@ -482,7 +478,7 @@ export async function decideProposal(
   const month = currentMonth(deps.timeZone, deps.clock());
   return refusalsAudited(
     db,
-    actor.slackUserId,
+    actor,
     { action: `proposal.${input.decision}`, entityType: "Proposal", entityId: input.proposalId, input },
     async () => {
       requireRole(actor, Role.ASSESSMENT_GROUP);

@@ -41,15 +41,14 @@ import { Role } from "../generated/prisma/enums.js";
 import { computeMonth } from "../scoring/index.js";
 import {
   type AssessmentDeps,
-  auditedRefusal,
   checkMonthArg,
-  isMonthPublished,
   MAX_EVIDENCE_LENGTH,
   requireMonthOpen,
   requireReason,
 } from "./assessment.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
+import { isClosedMonth, refusalsAudited } from "./guard.js";
 import { requireActive } from "./logging.js";
 import { type Actor, requireRole } from "./people.js";
 
@@ -173,7 +172,20 @@ export async function findPersonRef(db: Db | Tx, text: string): Promise<string |
   return named.length === 1 ? named[0]!.slackUserId : null;
 }
 
-/** The quality standards of the items the person worked on in the month. */
+/**
+ * Share-locks the standards about to be named by adjustments (sorted, so two forms cannot deadlock): a
+ * catalog import retiring or deleting one of them (import/catalog.ts) waits for this transaction and then
+ * sees the adjustment, or finished first and the standard is refused here.
+ */
+async function lockRules(tx: Tx, ids: string[]): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "ItemQualityRule" WHERE id = ${id} AND active FOR SHARE`;
+    if (rows.length === 0) throw new DomainError("quality.ruleUnknown", { ruleId: id });
+  }
+}
+
+/** The quality standards (active) of the items the person worked on in the month. */
 async function rulesFor(db: Db | Tx, personId: string, month: string): Promise<QualityRuleView[]> {
   const [lines, tasks] = await Promise.all([
     db.entry.groupBy({
@@ -190,7 +202,7 @@ async function rulesFor(db: Db | Tx, personId: string, month: string): Promise<Q
   const itemIds = [...new Set([...linesOf.keys(), ...tasks.map((t) => t.similarItemId!)])];
   if (itemIds.length === 0) return [];
   const rules = await db.itemQualityRule.findMany({
-    where: { itemId: { in: itemIds } },
+    where: { itemId: { in: itemIds }, active: true },
     include: { item: { select: { code: true, name: true, nameEn: true } } },
   });
   return rules
@@ -223,7 +235,7 @@ async function readSheet(db: Db | Tx, person: QualitySheet["person"], month: str
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
     db.qualityReview.findUnique({ where: { personId_month: { personId: person.personId, month } } }),
-    isMonthPublished(db, month),
+    isClosedMonth(db, month),
   ]);
   const who = [
     ...new Set([...adjustments.map((a) => a.createdById), ...(review ? [review.reviewedById] : [])]),
@@ -257,13 +269,24 @@ async function readSheet(db: Db | Tx, person: QualitySheet["person"], month: str
   };
 }
 
+/**
+ * The actor's right to score quality, checked before a command looks up the person it names: someone
+ * outside the assessment group is refused (audited) the same way whoever they named, so the answer never
+ * tells them whether a name exists.
+ */
+export async function requireQualityRight(db: Db, actor: Actor, input: { text: string }): Promise<void> {
+  await refusalsAudited(db, actor, { action: "quality.view", entityType: "QualityReview", input }, async () =>
+    requireGroup(actor),
+  );
+}
+
 /** What the quality form shows for a person (Slack user id or person id) and month. */
 export async function qualitySheet(
   db: Db,
   actor: Actor,
   input: { person: string; month: string },
 ): Promise<QualitySheet> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.view", entityType: "QualityReview", input },
@@ -408,7 +431,7 @@ export async function recordQuality(
   actor: Actor,
   input: { person: string; month: string; key: string; adjustments: AdjustmentInput[] },
 ): Promise<RecordResult> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.record", entityType: "QualityReview", input },
@@ -422,6 +445,10 @@ export async function recordQuality(
       const result = await db.$transaction(async (tx) => {
         const person = await scoredPerson(tx, actor, input.person);
         await requireMonthOpen(tx, input.month);
+        await lockRules(
+          tx,
+          list.flatMap((a) => (a.ruleId ? [String(a.ruleId)] : [])),
+        );
         const rules = new Map((await rulesFor(tx, person.personId, input.month)).map((r) => [r.id, r]));
         const prepared: Prepared[] = list.map((a) => {
           const evidence = cleanEvidence(a.evidence);
@@ -472,7 +499,7 @@ export async function recordVeto(
     confirm: boolean;
   },
 ): Promise<RecordResult> {
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.veto", entityType: "QualityAdjustment", input },
@@ -488,6 +515,7 @@ export async function recordVeto(
         let ruleId: string | null = null;
         let reason: string;
         if (input.ruleId) {
+          await lockRules(tx, [String(input.ruleId)]);
           const rules = await rulesFor(tx, person.personId, input.month);
           const rule = rules.find((r) => r.id === input.ruleId && r.veto);
           if (!rule) throw new DomainError("quality.ruleUnknown", { ruleId: String(input.ruleId) });
@@ -518,7 +546,7 @@ export async function revokeQualityAdjustment(
   input: { adjustmentId: string },
 ): Promise<RecordResult> {
   const id = String(input.adjustmentId ?? "");
-  return auditedRefusal(
+  return refusalsAudited(
     db,
     actor,
     { action: "quality.revoke", entityType: "QualityAdjustment", entityId: id },

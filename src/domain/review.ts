@@ -30,6 +30,7 @@
  *   review.reasonTooLong  { max }
  *   review.badCount       { value, max }               an adjusted count not a whole number in 0…max
  *   review.lineNotFound   { entryId }                  an adjusted line not on this sheet
+ *   review.duplicateLine  { entryId }                  an adjustment naming the same line twice (malformed)
  *   review.noChanges      {}                           an adjustment that changes nothing
  *   review.notApproved    { person, month, state }     reopening a sheet that is not APPROVED
  *   review.monthClosed    { month }                    reopening after the month was published
@@ -45,6 +46,7 @@ import { audit } from "./audit.js";
 import { cleanText, MAX_COUNT } from "./command-parse.js";
 import { isActiveDeputy, principalsOf } from "./deputies.js";
 import { DomainError, isDomainError } from "./errors.js";
+import { auditMalformed, isClosedMonth, refusalsAudited } from "./guard.js";
 import { type Line, readMonthLines, requireActive, type TempTaskView } from "./logging.js";
 import { type Actor, hasRole } from "./people.js";
 import { readSettings } from "./settings.js";
@@ -492,29 +494,24 @@ export interface DecisionResult {
 const REVIEW_REFUSALS_NOT_AUDITED = new Set(["review.reasonTooLong"]);
 
 /** Runs a review use-case; every DomainError it throws is audited (outcome REFUSED), then rethrown. */
-async function auditReview<T>(
+function auditReview<T>(
   db: Db,
   actor: Actor,
   action: string,
   sheetId: unknown,
   fn: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isDomainError(e) && !REVIEW_REFUSALS_NOT_AUDITED.has(e.code)) {
-      await audit(db, {
-        actor: actor.slackUserId,
-        action,
-        entityType: "Sheet",
-        entityId: typeof sheetId === "string" ? sheetId.slice(0, 64) : null,
-        outcome: "REFUSED",
-        reason: e.code,
-        after: { personId: actor.personId, ...e.params },
-      }).catch(() => {});
-    }
-    throw e;
-  }
+  return refusalsAudited(
+    db,
+    actor,
+    {
+      action,
+      entityType: "Sheet",
+      entityId: sheetId,
+      audited: (code) => !REVIEW_REFUSALS_NOT_AUDITED.has(code),
+    },
+    fn,
+  );
 }
 
 type SheetRow = NonNullable<Awaited<ReturnType<typeof readSheetForDecision>>>;
@@ -798,6 +795,13 @@ export async function adjustLines(
       return { entryId: String(c.entryId ?? ""), count: n, reason: cleanReason(c.reason)! };
     });
     if (changes.length === 0) throw new DomainError("review.noChanges", {});
+    // each line once: a second change of the same line would be audited with a stale "before"
+    const named = new Set<string>();
+    for (const c of changes) {
+      if (named.has(c.entryId))
+        throw new DomainError("review.duplicateLine", { entryId: c.entryId.slice(0, 64) });
+      named.add(c.entryId);
+    }
     return db.$transaction(async (tx) => {
       const { sheet, decidedForId } = await sheetForDecision(tx, deps, actor, input.sheetId, input.version);
       // lock the sheet for the rest of the transaction: the version check below then holds until commit
@@ -1061,6 +1065,8 @@ export interface ReviewOverview {
   decided: number;
   /** sections the actor reviews (as chief or deputy): notSubmitted covers their members */
   sections: number;
+  /** the month's results are published: its sheets can no longer be decided, none is listed */
+  published: boolean;
 }
 
 /**
@@ -1078,7 +1084,11 @@ async function actingFor(db: Db | Tx, deps: ReviewDeps, actor: Actor): Promise<s
   return [actor.personId, ...(await principalsOf(db, actor.personId, today))];
 }
 
-/** The sheets waiting for the actor's decision (as reviewer or deputy) and who has not submitted. */
+/**
+ * The sheets waiting for the actor's decision (as reviewer or deputy) and who has not submitted. A published
+ * month lists neither (its sheets are locked; one left submitted by a close with exceptions cannot be
+ * decided any more).
+ */
 export async function reviewOverview(
   db: Db,
   deps: ReviewDeps,
@@ -1091,6 +1101,11 @@ export async function reviewOverview(
   const month = opts.month ?? defaultReviewMonth(today, settings.reviewDeadlineDay);
   if (!isMonth(month)) throw new DomainError("log.badMonth", { value: month });
   const reviewers = await actingFor(db, deps, actor);
+  const sections = await reviewedSections(db, reviewers);
+  if (await isClosedMonth(db, month)) {
+    const decided = await decidedCount(db, actor, month);
+    return { month, pending: [], notSubmitted: [], decided, sections: sections.count, published: true };
+  }
   const unassigned = hasRole(actor, "ASSESSMENT_GROUP");
   const gone = unassigned
     ? (await db.person.findMany({ where: { active: false }, select: { id: true } })).map((p) => p.id)
@@ -1138,14 +1153,7 @@ export async function reviewOverview(
   }
   // members of the sections the actor (or their principals) chief, except the chiefs' own sheets that
   // go to the branch chief, and members whose sheet is submitted or decided
-  const chiefRows = await db.sectionChief.findMany({
-    where: { personId: { in: reviewers } },
-    select: { sectionId: true },
-  });
-  const sectionIds = [...new Set(chiefRows.map((c) => c.sectionId))];
-  // the branch chief reviews the chiefs' own sheets, and those of sections without a chief
-  const isBranch =
-    (await db.roleAssignment.count({ where: { personId: { in: reviewers }, role: "BRANCH_CHIEF" } })) > 0;
+  const { sectionIds, isBranch } = sections;
   const scopes = [
     ...(sectionIds.length
       ? [{ sectionId: { in: sectionIds }, NOT: { chiefOf: { some: { sectionId: { in: sectionIds } } } } }]
@@ -1173,10 +1181,27 @@ export async function reviewOverview(
     const lines = sheet ? await db.entry.count({ where: { sheetId: sheet.id, status: "ACTIVE" } }) : 0;
     notSubmitted.push({ person: brief(m), state: sheet?.state ?? null, lines });
   }
-  const decided = await db.sheet.count({
+  const decided = await decidedCount(db, actor, month);
+  return { month, pending, notSubmitted, decided, sections: sections.count, published: false };
+}
+
+/** The sections the reviewers chief, and whether one of them is the branch chief (who reviews the chiefs). */
+async function reviewedSections(db: Db, reviewers: string[]) {
+  const chiefRows = await db.sectionChief.findMany({
+    where: { personId: { in: reviewers } },
+    select: { sectionId: true },
+  });
+  const sectionIds = [...new Set(chiefRows.map((c) => c.sectionId))];
+  // the branch chief reviews the chiefs' own sheets, and those of sections without a chief
+  const isBranch =
+    (await db.roleAssignment.count({ where: { personId: { in: reviewers }, role: "BRANCH_CHIEF" } })) > 0;
+  return { sectionIds, isBranch, count: sectionIds.length + (isBranch ? 1 : 0) };
+}
+
+function decidedCount(db: Db, actor: Actor, month: string): Promise<number> {
+  return db.sheet.count({
     where: { month, decidedById: actor.personId, state: { in: ["APPROVED", "LOCKED"] } },
   });
-  return { month, pending, notSubmitted, decided, sections: sectionIds.length + (isBranch ? 1 : 0) };
 }
 
 export interface ApproveAllResult {
@@ -1226,11 +1251,20 @@ export async function approveAllClean(
   return out;
 }
 
-/** The reviewer's own pending count (App Home, reminders): sheets waiting for them or their principals. */
+/**
+ * The reviewer's own pending count (App Home): sheets waiting for them or their principals, in months
+ * whose results are not published (a published month's sheets can no longer be decided).
+ */
 export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor): Promise<number> {
   const reviewers = await actingFor(db, deps, actor);
+  const published = await db.monthClose.findMany({ where: { state: "PUBLISHED" }, select: { month: true } });
   return db.sheet.count({
-    where: { state: "SUBMITTED", reviewerId: { in: reviewers }, personId: { not: actor.personId } },
+    where: {
+      state: "SUBMITTED",
+      reviewerId: { in: reviewers },
+      personId: { not: actor.personId },
+      month: { notIn: published.map((m) => m.month) },
+    },
   });
 }
 
@@ -1255,14 +1289,7 @@ export async function auditMalformedRequest(
   action: string,
   raw: string,
 ): Promise<void> {
-  await audit(db, {
-    actor: actor.slackUserId,
-    action,
-    entityType: "Sheet",
-    outcome: "REFUSED",
-    reason: "invalidRequest",
-    after: { personId: actor.personId, value: raw.slice(0, 300) },
-  }).catch(() => {});
+  await auditMalformed(db, actor, { action, entityType: "Sheet" }, raw);
 }
 
 /** Today's month in the zone (re-exported for listeners that need it with the review deps). */

@@ -60,12 +60,28 @@ export type SettingKey = keyof Settings;
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
+/**
+ * The zone until an admin sets `timeZone`: the configuration's TZ_DEFAULT, installed at start-up by the
+ * bot (createSlackApp) and the admin CLI. Once the setting is stored it is the only zone: the Slack layer's
+ * "today", the deadlines and the reminder scheduler all read it from here.
+ */
+let zoneUntilSet = DEFAULT_TIME_ZONE;
+
+export function setDefaultTimeZone(timeZone: string): void {
+  zoneUntilSet = timeZone;
+}
+
+/** The settings before anything is stored (the configured zone included). */
+export function defaultSettings(): Settings {
+  return { ...DEFAULT_SETTINGS, timeZone: zoneUntilSet };
+}
+
 export async function readSettings(db: Db | Tx): Promise<Settings & { problems: string[] }> {
   const rows = await db.setting.findMany();
   const raw: Record<string, unknown> = {};
   for (const r of rows) raw[r.key] = r.value;
   const problems: string[] = [];
-  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const out: Record<string, unknown> = defaultSettings();
   for (const key of Object.keys(SettingsSchema.shape) as SettingKey[]) {
     if (!(key in raw)) continue;
     const parsed = SettingsSchema.shape[key].safeParse(raw[key]);

@@ -143,7 +143,18 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
     });
     const { port: botPort } = await app.start();
     slack.setRequestUrl(`http://127.0.0.1:${botPort}/slack/events`);
-    server.attach({ db, slack, app, clock, people, timeZone: (await readSettings(db.prisma)).timeZone });
+    const deps = app.ctx.deps;
+    server.attach({
+      db,
+      slack,
+      app,
+      clock,
+      people,
+      // the bot's zone as it is now (an admin may change the setting while the playground runs)
+      get timeZone() {
+        return deps.timeZone;
+      },
+    });
     // Reminders: the clock control runs what is due at the new time; between jumps, a tick once a minute
     // runs what falls due as the playground's clock moves on (what node-cron does with the real clock).
     const jobs = app.jobs;

@@ -10,6 +10,7 @@ import type { WebClientOptions } from "@slack/web-api";
 import { WebClient } from "@slack/web-api";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
+import { setDefaultTimeZone } from "../domain/settings.js";
 import { createScheduler, type JobScheduler, type SchedulerOptions } from "../jobs/scheduler.js";
 import { type Clock, systemClock } from "../util/time.js";
 import { createContext, type SlackContext } from "./context.js";
@@ -76,6 +77,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   if (!config.SLACK_BOT_TOKEN) throw new Error("SLACK_BOT_TOKEN is required");
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
+  // the zone everyone reads until an admin sets the timeZone setting (domain/settings.ts)
+  setDefaultTimeZone(config.timeZone);
   const ctx = createContext({ database: opts.db, config, clock, logger });
   const metrics = opts.metrics ?? createMetrics();
   ctx.metrics = metrics;
@@ -136,6 +139,12 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     }),
   );
   app.use(eventsOnce(opts.db, logger));
+  // the settings (the time zone above all) as the listeners will read them: refreshed when older than
+  // the cache's 30 s, so "today" follows a change of the timeZone setting made anywhere
+  app.use(async ({ next }) => {
+    await ctx.settings.get().catch((error) => logger.warn({ err: error }, "settings not refreshed"));
+    await next();
+  });
   watchRateLimits(app.client, metrics);
   const refresher = homeRefresher(ctx, app.client, { busy: () => inFlight > 0 });
   ctx.client = app.client;

@@ -8,7 +8,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Db } from "../db/client.js";
 import { type Actor, requireActor } from "../domain/people.js";
-import { DEFAULT_SETTINGS, readSettings, type Settings } from "../domain/settings.js";
+import { defaultSettings, readSettings, type Settings } from "../domain/settings.js";
 import { type Lang, normalizeLang } from "../i18n/index.js";
 
 interface Stamped<T> {
@@ -140,7 +140,7 @@ export class SettingsCache {
 
   /** The last settings read (possibly stale), or the defaults before the first read. */
   peek(): Settings {
-    return this.cached?.value ?? DEFAULT_SETTINGS;
+    return this.cached?.value ?? defaultSettings();
   }
 
   async get(): Promise<Settings> {

@@ -35,8 +35,9 @@ export interface SlackContext {
   actors: ActorCache;
   locales: LocaleCache;
   settings: SettingsCache;
-  /** the deps every use-case takes */
-  deps: { clock: Clock; timeZone: string };
+  /** the deps every use-case takes; timeZone: the `timeZone` setting (TZ_DEFAULT until it is set), as
+   * cached by `settings` (every request refreshes a cache older than 30 s before its listener runs) */
+  deps: { clock: Clock; readonly timeZone: string };
   /** set once the App exists: the bot's Web API client */
   client?: WebClient;
   /** the reminder scheduler (set by createSlackApp) */
@@ -55,6 +56,7 @@ export function createContext(opts: {
 }): SlackContext {
   const db = opts.database.prisma;
   const now = () => opts.clock().getTime();
+  const settings = new SettingsCache(db, 30_000, now);
   return {
     database: opts.database,
     db,
@@ -64,15 +66,20 @@ export function createContext(opts: {
     catalog: new CatalogCache(db),
     actors: new ActorCache(db, 5_000, now),
     locales: new LocaleCache(60 * 60_000, now),
-    settings: new SettingsCache(db, 30_000, now),
-    deps: { clock: opts.clock, timeZone: opts.config.timeZone },
+    settings,
+    deps: {
+      clock: opts.clock,
+      get timeZone() {
+        return settings.peek().timeZone;
+      },
+    },
     refreshHome: () => {},
   };
 }
 
-/** Today in the configured zone. */
+/** Today in the scheme's zone (the `timeZone` setting, TZ_DEFAULT until it is set). */
 export function today(ctx: SlackContext): string {
-  return todayIn(ctx.config.timeZone, ctx.clock());
+  return todayIn(ctx.deps.timeZone, ctx.clock());
 }
 
 /**

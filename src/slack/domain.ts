@@ -31,6 +31,7 @@ export {
 export { type LogCommand, parseLogCommand, resolveDate } from "../domain/command-parse.js";
 export { nextDeadline } from "../domain/deadlines.js";
 export { DomainError, isDomainError } from "../domain/errors.js";
+export { auditMalformed } from "../domain/guard.js";
 export { readHomeSummary } from "../domain/home-summary.js";
 export {
   attachEvidence,
@@ -47,11 +48,13 @@ export {
 export type { Actor } from "../domain/people.js";
 export { listPricingQueue, priceTempTask, pricingTask } from "../domain/pricing.js";
 export {
+  type AdjustmentInput,
   findPersonRef,
   qualityScoreOf,
   qualitySheet,
   recordQuality,
   recordVeto,
+  requireQualityRight,
   revokeQualityAdjustment,
 } from "../domain/quality.js";
 export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";

@@ -350,6 +350,13 @@ describe(`quality scoring (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     await expectCode(rec(carol, [{ ruleId: rules.veto }]), "quality.vetoNeedsConfirm");
     await expectCode(rec(carol, [{ ruleId: rules.other }]), "quality.ruleUnknown");
     await expectCode(rec(carol, [{ ruleId: "nope" }]), "quality.ruleUnknown");
+    // a standard a catalog import retired (kept for the adjustments naming it) is neither shown nor taken
+    await db.prisma.itemQualityRule.update({ where: { id: rules.praise }, data: { active: false } });
+    await expectCode(rec(carol, [{ ruleId: rules.praise }]), "quality.ruleUnknown");
+    expect(
+      (await qualitySheet(db.prisma, carol, { person: "UALICE", month: M })).rules.map((r) => r.id),
+    ).not.toContain(rules.praise);
+    await db.prisma.itemQualityRule.update({ where: { id: rules.praise }, data: { active: true } });
     await expectCode(rec(fx.people.bob, []), "auth.forbidden");
     await expectCode(rec(carol, [], "UCAROL"), "quality.self");
     await expectCode(rec(carol, [], "UEVE"), "quality.notStaff");

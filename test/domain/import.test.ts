@@ -296,6 +296,57 @@ describe(`imports (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     });
   });
 
+  it("a quality standard dropped from the file is retired, not deleted, while an adjustment points to it", async () => {
+    const rulesOf = () =>
+      db.prisma.itemQualityRule.findMany({
+        where: { item: { code: "SV001" } },
+        orderBy: { description: "asc" },
+      });
+    const sample = await rulesOf();
+    const minor = sample.find((r) => r.description === "发票发售差错")!;
+    const veto = sample.find((r) => r.veto)!;
+    const person = await db.prisma.person.findFirstOrThrow();
+    const adj = await db.prisma.qualityAdjustment.create({
+      data: {
+        personId: person.id,
+        month: "2026-10",
+        value: minor.value,
+        reason: minor.description,
+        ruleId: minor.id,
+        createdById: person.id,
+      },
+    });
+    const header = "code,category,name,name_en,unit,points,quality";
+    const only = `${header}\nSV001,SERVICE,发票发售,Invoice sales,TXN,3,+1:纳税人书面表扬|Praised in writing\n`;
+    const s = await importCatalog(db, parseCsvTable(only, "retire.csv"), { effectiveMonth: "2026-11" });
+    expect(s).toMatchObject({ updated: 1 });
+    expect(s.details).toContain(
+      "SV001 quality standard “发票发售差错” kept inactive: 1 quality adjustment refers to it",
+    );
+    // the referenced standard stays (inactive); the unreferenced veto is gone; the new one is added
+    expect((await rulesOf()).map((r) => [r.description, r.active])).toEqual([
+      ["发票发售差错", false],
+      ["纳税人书面表扬", true],
+    ]);
+    expect(await db.prisma.itemQualityRule.findUnique({ where: { id: veto.id } })).toBeNull();
+    const kept = await db.prisma.itemQualityRule.findUniqueOrThrow({ where: { id: adj.ruleId! } });
+    expect(kept).toMatchObject({ id: minor.id, value: minor.value, active: false });
+    // the same file again changes nothing
+    expect(
+      await importCatalog(db, parseCsvTable(only, "retire.csv"), { effectiveMonth: "2026-11" }),
+    ).toMatchObject({ updated: 0, unchanged: 1 });
+    // the sample row brings the retired standard back (the same row) and the veto anew
+    const sampleRow = `${header}\nSV001,SERVICE,发票发售,Invoice sales,TXN,3,-1:发票发售差错|Invoice sold with an error;veto:违规发售发票造成税款流失|Improper invoice sale causing revenue loss\n`;
+    await importCatalog(db, parseCsvTable(sampleRow, "back.csv"), { effectiveMonth: "2026-11" });
+    const restored = await rulesOf();
+    expect(restored.map((r) => [r.description, r.active])).toEqual([
+      ["发票发售差错", true],
+      ["违规发售发票造成税款流失", true],
+    ]);
+    expect(restored[0]!.id).toBe(minor.id);
+    await db.prisma.qualityAdjustment.delete({ where: { id: adj.id } });
+  });
+
   it("the XLSX sample catalog is the same catalog as the CSV one", async () => {
     const before = await fingerprint(db, ["WorkItem", "ItemPointVersion", "ItemEvidence", "ItemQualityRule"]);
     const s = await importCatalog(db, await readTableFile(seedFile("catalog.sample.xlsx")), {

@@ -202,6 +202,36 @@ describe("approve, return, resubmit, adjust, approve", () => {
       before,
     );
   });
+
+  it("an adjustment naming the same line twice is refused as malformed: nothing written, the refusal audited", async () => {
+    const { carol } = fx.people;
+    const sheet = await submitted();
+    const line = await db.prisma.entry.findFirstOrThrow({ where: { sheetId: sheet.id, count: 3 } });
+    const entries = await db.prisma.entry.findMany({ where: { sheetId: sheet.id }, orderBy: { id: "asc" } });
+    const since = (await db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    const e = await codeOf(
+      adjustLines(db.prisma, deps, carol, {
+        sheetId: sheet.id,
+        version: sheet.version,
+        changes: [
+          { entryId: line.id, count: 5, reason: "按系统数据" },
+          { entryId: line.id, count: 7, reason: "再改一次" },
+        ],
+      }),
+    );
+    expect(e.code).toBe("review.duplicateLine");
+    expect(await db.prisma.entry.findMany({ where: { sheetId: sheet.id }, orderBy: { id: "asc" } })).toEqual(
+      entries,
+    );
+    expect((await db.prisma.sheet.findUniqueOrThrow({ where: { id: sheet.id } })).version).toBe(
+      sheet.version,
+    );
+    const rows = await db.prisma.auditLog.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.outcome, r.action, r.reason])).toEqual([
+      ["REFUSED", "sheet.adjust", "review.duplicateLine"],
+    ]);
+    expect(rows[0]!.after).toMatchObject({ personId: carol.personId, entryId: line.id });
+  });
 });
 
 describe("who may act", () => {

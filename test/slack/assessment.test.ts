@@ -231,6 +231,27 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       });
     });
 
+    it("refuses a non-member the same way whatever they name: nobody learns whether a name exists", async () => {
+      const since = (await h.db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+      const answers: string[] = [];
+      for (const text of ["quality @nobody", "quality 张伟", `quality <@${USERS.zhang}> ${M}`, "quality"]) {
+        const n0 = h.slack.ephemerals(USERS.li).length;
+        await h.slack.slashCommand({ user: USERS.li, command: "/kpi", text });
+        const e = await h.slack.waitFor(() => h.slack.ephemerals(USERS.li)[n0]);
+        answers.push(textOf(e));
+      }
+      expect(answers[0]).toContain("您无权执行此操作");
+      expect(answers[0]).not.toContain("nobody");
+      expect(new Set(answers).size).toBe(1);
+      const refused = await h.db.prisma.auditLog.findMany({
+        where: { outcome: "REFUSED", id: { gt: since } },
+        orderBy: { id: "asc" },
+      });
+      expect(refused.map((r) => `${r.actor} ${r.action} ${r.reason}`)).toEqual(
+        Array(4).fill(`${USERS.li} quality.view auth.forbidden`),
+      );
+    });
+
     it("shows the standards and the running score; saving with nothing records the review at 100", async () => {
       await h.slack.slashCommand({
         user: USERS.chief,
@@ -475,6 +496,144 @@ describe("pricing, quality and the discretionary pool over signed HTTP", () => {
       reason: "auth.forbidden",
     });
     expect((await audits("award.revoke")).at(-1)).toMatchObject({ actor: BOSS, reason: "award.notFound" });
+  });
+
+  it("malformed forms and buttons are refused in the reader's language, write nothing but one audit row each", async () => {
+    const p = h.db.prisma;
+    const state = async () => ({
+      tasks: await p.tempTask.findMany({ orderBy: { id: "asc" } }),
+      adjustments: await p.qualityAdjustment.findMany({ orderBy: { id: "asc" } }),
+      reviews: await p.qualityReview.findMany({ orderBy: { personId: "asc" } }),
+      awards: await p.discretionaryAward.findMany({ orderBy: { id: "asc" } }),
+    });
+    const before = await state();
+    const since = (await p.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    const base = (user: string) => ({
+      user: { id: user, username: user, team_id: h.slack.team.id },
+      team: { id: h.slack.team.id, domain: h.slack.team.domain },
+      api_app_id: h.slack.appId,
+      token: "emulator-verification-token",
+      trigger_id: "0.0.forged",
+    });
+    const submit = (user: string, callbackId: string, meta: string) =>
+      h.slack.sendInteraction({
+        type: "view_submission",
+        ...base(user),
+        view: {
+          id: `VMAL${callbackId}`,
+          type: "modal",
+          callback_id: callbackId,
+          private_metadata: meta,
+          state: { values: {} },
+        },
+      });
+    const zh = "无法读取该表单，未保存任何内容";
+    const en = "This form could not be read, so nothing was saved";
+
+    // forms whose private_metadata does not parse
+    const r1 = await submit(USERS.chief, "pricing_modal", "not json");
+    expect(JSON.stringify(r1.ackBody)).toContain(zh);
+    const r2 = await submit(USERS.chief, "quality_modal", JSON.stringify({ p: h.fx.people.zhang, m: M }));
+    expect(JSON.stringify(r2.ackBody)).toContain(zh);
+    const r3 = await submit(
+      USERS.chief,
+      "veto_modal",
+      JSON.stringify({ p: h.fx.people.zhang, m: "2026-13", k: "forgedkey05" }),
+    );
+    expect(JSON.stringify(r3.ackBody)).toContain(zh);
+    const r4 = await submit(BOSS, "award_modal", JSON.stringify({ m: M, k: "short" }));
+    expect(JSON.stringify(r4.ackBody)).toContain(en);
+
+    // buttons inside the quality form, on the chief's real open form: the form says so
+    await h.slack.slashCommand({ user: USERS.chief, command: "/kpi", text: `quality 张伟 ${M}` });
+    const form = await h.slack.waitFor(() => {
+      const x = h.slack.currentView(USERS.chief);
+      return x?.callbackId === "quality_modal" && renderView(x.view).includes("张伟") ? x : undefined;
+    });
+    const click = (
+      user: string,
+      viewId: string,
+      actionId: string,
+      callbackId: string,
+      meta: string,
+      value: string,
+    ) =>
+      h.slack.sendInteraction({
+        type: "block_actions",
+        ...base(user),
+        container: { type: "view", view_id: viewId },
+        view: {
+          id: viewId,
+          hash: "h",
+          type: "modal",
+          callback_id: callbackId,
+          private_metadata: meta,
+          state: { values: {} },
+        },
+        actions: [{ type: "button", action_id: actionId, block_id: "x", value, action_ts: "1" }],
+      });
+    const goodMeta = String(form.view.private_metadata);
+    // a tampered client: the open form's private_metadata no longer parses
+    form.view.private_metadata = "{}";
+    await h.slack.clickButton({ user: USERS.chief, actionId: "quality_veto", viewId: form.id });
+    const pushed = await h.slack.waitFor(() => {
+      const x = h.slack.currentView(USERS.chief);
+      return x && x.id !== form.id ? x : undefined;
+    });
+    expect(renderView(pushed.view)).toContain(zh);
+    await h.slack.closeView({ user: USERS.chief, viewId: pushed.id });
+    await h.slack.selectOption({
+      user: USERS.chief,
+      actionId: "quality_value",
+      viewId: form.id,
+      value: "-3",
+    });
+    await settle(h);
+    await click(USERS.chief, form.id, "quality_remove", "quality_modal", goodMeta, "not json");
+    await h.slack.waitFor(() => renderView(h.slack.currentView(USERS.chief)!.view).includes(zh));
+    await click(
+      BOSS,
+      "VMALAWARD",
+      "award_withdraw",
+      "award_modal",
+      JSON.stringify({ m: M, k: "forgedkey06" }),
+      "{}",
+    );
+    await settle(h);
+    // the queue's Price… button with a value that does not parse
+    await h.slack.slashCommand({ user: USERS.chief, command: "/kpi", text: "pricing" });
+    const queue = await h.slack.waitForEphemeral(USERS.chief, /待定分的临时性工作/);
+    const n0 = h.slack.ephemerals(USERS.chief).length;
+    await h.slack.clickButton({
+      user: USERS.chief,
+      actionId: "pricing_open",
+      message: { channel: queue.channel, ts: queue.ts },
+      value: "not json",
+    });
+    await h.slack.waitFor(() =>
+      h.slack
+        .ephemerals(USERS.chief)
+        .slice(n0)
+        .find((e) => textOf(e).includes("无法识别该请求")),
+    );
+    await settle(h);
+    await h.slack.closeView({ user: USERS.chief });
+
+    expect(await state()).toEqual(before);
+    const rows = await p.auditLog.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => `${r.outcome} ${r.actor} ${r.action} ${r.reason}`).sort()).toEqual(
+      [
+        `REFUSED ${USERS.chief} pricing.price invalidRequest`,
+        `REFUSED ${USERS.chief} quality.record invalidRequest`,
+        `REFUSED ${USERS.chief} quality.veto invalidRequest`,
+        `REFUSED ${BOSS} award.give invalidRequest`,
+        `REFUSED ${USERS.chief} quality.revoke invalidRequest`,
+        `REFUSED ${USERS.chief} quality.view invalidRequest`,
+        `REFUSED ${USERS.chief} quality.view invalidRequest`,
+        `REFUSED ${BOSS} award.revoke invalidRequest`,
+        `REFUSED ${USERS.chief} pricing.view invalidRequest`,
+      ].sort(),
+    );
   });
 
   describe("/kpi award", () => {

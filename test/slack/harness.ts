@@ -41,7 +41,7 @@ export interface Harness {
 
 export async function startHarness(
   mode: "http" | "socket" = "http",
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; env?: Record<string, string>; clockStart?: string } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
   let slack: FakeSlack | undefined;
@@ -53,13 +53,14 @@ export async function startHarness(
       users: FAKE_USERS,
       waitForTimeoutMs: 5000,
     });
-    const clock = new TestClock();
+    const clock = new TestClock(opts.clockStart);
     const config = loadConfig({
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       ...(mode === "socket" ? { SLACK_APP_TOKEN: slack.appToken } : {}),
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: "silent",
+      ...opts.env,
     });
     app = createSlackApp({
       config,

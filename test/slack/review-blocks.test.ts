@@ -36,6 +36,7 @@ function overview(n: number): ReviewOverview {
     notSubmitted: [],
     decided: 0,
     sections: 1,
+    published: false,
   };
 }
 

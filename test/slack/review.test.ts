@@ -752,3 +752,43 @@ describe("a 300-line sheet", () => {
     expectNoBlockViolations();
   }, 120_000);
 });
+
+describe("a published month's undecided sheets", () => {
+  it("are left out of /kpi review (which says the month is published) and of the App Home count", async () => {
+    const left = await person("U0LEFT", "左留", ["STAFF"], h.fx.sectionId);
+    const chief = await h.db.prisma.person.findUniqueOrThrow({ where: { slackUserId: USERS.chief } });
+    await h.db.prisma.sheet.create({
+      data: {
+        personId: left.id,
+        month: "2026-10",
+        state: "SUBMITTED",
+        reviewerId: chief.id,
+        submittedAt: new Date("2026-11-04T09:00:00+08:00"),
+      },
+    });
+    const homePending = async () => {
+      const n0 = h.slack.callsTo("views.publish").length;
+      await h.slack.openHome(USERS.chief);
+      await h.slack.waitFor(() => h.slack.callsTo("views.publish").length > n0 || undefined);
+      const m = /有 (\d+) 张积分表等待您审核/.exec(renderView(h.slack.home(USERS.chief)?.view ?? {}));
+      return m ? Number(m[1]) : 0;
+    };
+    const overview = async () => {
+      const n0 = h.slack.ephemerals(USERS.chief).length;
+      await h.slack.slashCommand({ user: USERS.chief, command: "/kpi", text: "review 2026-10" });
+      return textOf(await ephemeralAfter(USERS.chief, n0, /待审核积分表 · 2026-10/));
+    };
+    expect(await overview()).toContain("*左留*");
+    const before = await homePending();
+    expect(before).toBeGreaterThan(0);
+
+    await h.db.prisma.monthClose.create({
+      data: { month: "2026-10", state: "PUBLISHED", publishedAt: new Date() },
+    });
+    const text = await overview();
+    expect(text).not.toContain("左留");
+    expect(text).not.toContain("review_approve");
+    expect(text).toContain("2026-10 的结果已公布");
+    expect(await homePending()).toBe(before - 1);
+  });
+});

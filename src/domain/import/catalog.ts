@@ -334,12 +334,14 @@ async function updateItem(
     summary.details.push(`${item.code} evidence changed`);
     changed = true;
   }
-  if (present.has("quality") && (await syncRules(tx, item, row.quality))) {
-    before.quality = item.qualityRules.map((r) => ({
-      description: r.description,
-      value: r.value,
-      veto: r.veto,
-    }));
+  if (present.has("quality") && (await syncRules(tx, item, row.quality, summary))) {
+    before.quality = item.qualityRules
+      .filter((r) => r.active)
+      .map((r) => ({
+        description: r.description,
+        value: r.value,
+        veto: r.veto,
+      }));
     after.quality = row.quality;
     summary.details.push(`${item.code} quality rules changed`);
     changed = true;
@@ -428,7 +430,18 @@ async function syncEvidence(tx: Tx, item: Existing, docs: EvidenceDoc[]): Promis
   return changed;
 }
 
-async function syncRules(tx: Tx, item: Existing, rules: QualityRuleDef[]): Promise<boolean> {
+/**
+ * The item's quality standards become the file's (matched by Chinese description). A standard the file
+ * leaves out is deleted, unless quality adjustments refer to it: then it is kept, inactive (no longer
+ * offered for scoring; the adjustments keep their standard), and a later file naming it again reactivates
+ * the same row.
+ */
+async function syncRules(
+  tx: Tx,
+  item: Existing,
+  rules: QualityRuleDef[],
+  summary: CatalogImportSummary,
+): Promise<boolean> {
   const have = new Map(item.qualityRules.map((r) => [r.description, r]));
   const want = new Set(rules.map((r) => r.description));
   let changed = false;
@@ -437,18 +450,43 @@ async function syncRules(tx: Tx, item: Existing, rules: QualityRuleDef[]): Promi
     if (!e) {
       await tx.itemQualityRule.create({ data: { itemId: item.id, ...r } });
       changed = true;
-    } else if (e.value !== r.value || e.veto !== r.veto || e.descriptionEn !== r.descriptionEn) {
+    } else if (e.value !== r.value || e.veto !== r.veto || e.descriptionEn !== r.descriptionEn || !e.active) {
       await tx.itemQualityRule.update({
         where: { id: e.id },
-        data: { value: r.value, veto: r.veto, descriptionEn: r.descriptionEn },
+        data: { value: r.value, veto: r.veto, descriptionEn: r.descriptionEn, active: true },
       });
       changed = true;
     }
   }
-  const gone = item.qualityRules.filter((r) => !want.has(r.description)).map((r) => r.id);
-  if (gone.length > 0) {
-    await tx.itemQualityRule.deleteMany({ where: { id: { in: gone } } });
-    changed = true;
+  const gone = item.qualityRules
+    .filter((r) => !want.has(r.description) && r.active)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  if (gone.length === 0) return changed;
+  // locked first: a quality form naming one of them (which share-locks it, quality.ts) either finished and
+  // its adjustment is counted below, or waits and then finds the standard retired or gone
+  for (const r of gone) await tx.$queryRaw`SELECT id FROM "ItemQualityRule" WHERE id = ${r.id} FOR UPDATE`;
+  const uses = await tx.qualityAdjustment.groupBy({
+    by: ["ruleId"],
+    where: { ruleId: { in: gone.map((r) => r.id) } },
+    _count: { _all: true },
+  });
+  const usedBy = new Map(uses.map((u) => [u.ruleId, u._count._all]));
+  const retire = gone.filter((r) => usedBy.has(r.id));
+  const drop = gone.filter((r) => !usedBy.has(r.id));
+  if (retire.length > 0) {
+    await tx.itemQualityRule.updateMany({
+      where: { id: { in: retire.map((r) => r.id) } },
+      data: { active: false },
+    });
+    for (const r of retire) {
+      const n = usedBy.get(r.id)!;
+      summary.details.push(
+        `${item.code} quality standard “${r.description}” kept inactive: ${n} quality adjustment${n === 1 ? "" : "s"} ${n === 1 ? "refers" : "refer"} to it`,
+      );
+    }
   }
-  return changed;
+  if (drop.length > 0) {
+    await tx.itemQualityRule.deleteMany({ where: { id: { in: drop.map((r) => r.id) } } });
+  }
+  return true;
 }

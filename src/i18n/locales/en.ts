@@ -286,6 +286,7 @@ export const en = {
   errors: {
     generic: "⚠️ Something went wrong. Please try again in a moment.",
     invalidRequest: "⚠️ That request could not be understood. Please try again.",
+    invalidForm: "⚠️ This form could not be read, so nothing was saved. Close it and open it again.",
     auth: {
       unknownUser:
         "You are not registered in the appraisal scheme yet. Ask an administrator to add you (Slack id {{user}}).",
@@ -403,6 +404,7 @@ export const en = {
       reasonTooLong: "The reason is too long (at most {{max}} characters).",
       badCount: "“{{value}}” is not a count: give a whole number from 0 to {{max}}.",
       lineNotFound: "That line is not on this sheet.",
+      duplicateLine: "This adjustment names the same line twice, so nothing was changed. Open Adjust… again.",
       noChanges: "No count was changed.",
       notApproved: "{{person}}'s {{month}} sheet is {{state}}: only an approved sheet can be reopened.",
       monthClosed: "{{month}} is closed: its sheets can no longer be reopened.",
@@ -642,6 +644,8 @@ export const en = {
       "✏️ Saved: {{n}} lines of {{person}}'s {{month}} sheet adjusted. Your card shows the new total.",
     overviewHeader: "Sheets to review · {{month}}",
     overviewNone: "No sheet of {{month}} is waiting for you.",
+    overviewPublished:
+      "The results of {{month}} are published: its sheets can no longer be reviewed, so none is listed here.",
     overviewLine: "*{{person}}* · {{total}} · {{lines}} lines",
     overviewFor: " · for {{principal}}",
     overviewLate: " · ⏰ late",

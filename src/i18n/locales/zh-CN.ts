@@ -281,6 +281,7 @@ export const zhCN: Catalog = {
   errors: {
     generic: "⚠️ 出了点问题，请稍后重试。",
     invalidRequest: "⚠️ 无法识别该请求，请重试。",
+    invalidForm: "⚠️ 无法读取该表单，未保存任何内容。请关闭后重新打开。",
     auth: {
       unknownUser: "您尚未加入考核名单，请联系管理员添加（Slack ID：{{user}}）。",
       inactive: "您在考核系统中的账号已停用。",
@@ -394,6 +395,7 @@ export const zhCN: Catalog = {
       reasonTooLong: "原因过长（最多 {{max}} 个字符）。",
       badCount: "“{{value}}”不是有效数量：请填写 0 到 {{max}} 的整数。",
       lineNotFound: "该记录不在此积分表中。",
+      duplicateLine: "此次调整重复列出了同一条记录，未做任何修改。请重新打开“调整…”。",
       noChanges: "没有修改任何数量。",
       notApproved: "{{person}} 的 {{month}} 积分表状态为{{state}}：只有已通过的积分表才能重新打开。",
       monthClosed: "{{month}} 已结算，积分表不能再重新打开。",
@@ -625,6 +627,7 @@ export const zhCN: Catalog = {
     adjustedDone: "✏️ 已保存：{{person}} 的 {{month}} 积分表调整了 {{n}} 条，审核卡片已显示新的合计。",
     overviewHeader: "待审核积分表 · {{month}}",
     overviewNone: "{{month}} 没有等待您审核的积分表。",
+    overviewPublished: "{{month}} 的结果已公布：其积分表不能再审核，此处不再列出。",
     overviewLine: "*{{person}}* · {{total}} · {{lines}} 条",
     overviewFor: " · 代 {{principal}}",
     overviewLate: " · ⏰ 逾期",

@@ -53,25 +53,45 @@ export interface Choice {
   value: string;
 }
 
+/** The elements that offer choices: how many options each takes, and whether several can be chosen. */
+const CHOICE_ELEMENTS = {
+  static_select: { max: LIMITS.options, multi: false },
+  multi_static_select: { max: LIMITS.options, multi: true },
+  checkboxes: { max: LIMITS.checkboxOptions, multi: true },
+  radio_buttons: { max: LIMITS.checkboxOptions, multi: false },
+} as const;
+
+/** An input offering `choices` (cut to what the element takes), those in `initial` chosen. */
+function choiceInput(
+  type: keyof typeof CHOICE_ELEMENTS,
+  blockId: string,
+  label: string,
+  choices: Choice[],
+  initial: readonly (string | null | undefined)[],
+  element: Record<string, unknown>,
+  o: Common,
+): KnownBlock {
+  const { max, multi } = CHOICE_ELEMENTS[type];
+  const options = choices.slice(0, max).map((c) => option(c.text, c.value));
+  const chosen = options.filter((x) => initial.includes(x.value));
+  const preset = multi
+    ? chosen.length
+      ? { initial_options: chosen }
+      : {}
+    : chosen[0]
+      ? { initial_option: chosen[0] }
+      : {};
+  return input(blockId, label, { type, options, ...preset, ...element }, o);
+}
+
 export function selectInput(
   blockId: string,
   label: string,
   choices: Choice[],
   o: Common & { initial?: string | null; placeholder?: string } = {},
 ): KnownBlock {
-  const options = choices.slice(0, LIMITS.options).map((c) => option(c.text, c.value));
-  const initial = options.find((x) => x.value === o.initial);
-  return input(
-    blockId,
-    label,
-    {
-      type: "static_select",
-      options,
-      ...(initial ? { initial_option: initial } : {}),
-      ...(o.placeholder ? { placeholder: plain(o.placeholder, LIMITS.placeholder) } : {}),
-    },
-    o,
-  );
+  const placeholder = o.placeholder ? { placeholder: plain(o.placeholder, LIMITS.placeholder) } : {};
+  return choiceInput("static_select", blockId, label, choices, [o.initial], placeholder, o);
 }
 
 export function multiSelectInput(
@@ -80,14 +100,7 @@ export function multiSelectInput(
   choices: Choice[],
   o: Common & { initial?: string[] } = {},
 ): KnownBlock {
-  const options = choices.slice(0, LIMITS.options).map((c) => option(c.text, c.value));
-  const initial = options.filter((x) => (o.initial ?? []).includes(x.value ?? ""));
-  return input(
-    blockId,
-    label,
-    { type: "multi_static_select", options, ...(initial.length ? { initial_options: initial } : {}) },
-    o,
-  );
+  return choiceInput("multi_static_select", blockId, label, choices, o.initial ?? [], {}, o);
 }
 
 export function checkboxesInput(
@@ -96,14 +109,7 @@ export function checkboxesInput(
   choices: Choice[],
   o: Common & { initial?: string[] } = {},
 ): KnownBlock {
-  const options = choices.slice(0, LIMITS.checkboxOptions).map((c) => option(c.text, c.value));
-  const initial = options.filter((x) => (o.initial ?? []).includes(x.value ?? ""));
-  return input(
-    blockId,
-    label,
-    { type: "checkboxes", options, ...(initial.length ? { initial_options: initial } : {}) },
-    { optional: true, ...o },
-  );
+  return choiceInput("checkboxes", blockId, label, choices, o.initial ?? [], {}, { optional: true, ...o });
 }
 
 export function radioInput(
@@ -112,14 +118,7 @@ export function radioInput(
   choices: Choice[],
   o: Common & { initial?: string } = {},
 ): KnownBlock {
-  const options = choices.slice(0, LIMITS.checkboxOptions).map((c) => option(c.text, c.value));
-  const initial = options.find((x) => x.value === o.initial);
-  return input(
-    blockId,
-    label,
-    { type: "radio_buttons", options, ...(initial ? { initial_option: initial } : {}) },
-    o,
-  );
+  return choiceInput("radio_buttons", blockId, label, choices, [o.initial], {}, o);
 }
 
 export function userInput(

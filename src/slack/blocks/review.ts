@@ -8,6 +8,7 @@
 
 import type { types } from "@slack/bolt";
 import type {
+  AdjustedLine,
   ChangesSinceReturn,
   DecisionInfo,
   PersonBrief,
@@ -81,13 +82,9 @@ function chunked(lines: string[], maxSections: number, more: (hidden: number) =>
   return out;
 }
 
-/** A capped list as one section: a title line, up to `max` lines, then "…and N more". */
-function listSection(
-  title: string,
-  lines: string[],
-  more: (n: number) => string,
-  max = CARD_LIST,
-): KnownBlock {
+/** A capped list as one section: a title line, up to `max` lines, then "…and N more lines". */
+function listSection(t: Translate, title: string, lines: string[], max = CARD_LIST): KnownBlock {
+  const more = (n: number) => t("review.moreLines", { n });
   const shown = lines.slice(0, max);
   const out = [title, ...shown];
   if (lines.length > shown.length) out.push(more(lines.length - shown.length));
@@ -97,6 +94,32 @@ function listSection(
     text = [title, ...shown, more(lines.length - shown.length)].join("\n");
   }
   return section(truncate(text, LIMITS.sectionText));
+}
+
+/** The temporary tasks of a sheet, with their pricing status. */
+function tempSection(t: Translate, tasks: CardData["tempTasks"], max = CARD_LIST): KnownBlock {
+  const lines = tasks.map((x) =>
+    t("review.tempLine", {
+      date: x.workDate,
+      description: md(x.description),
+      minutes: x.minutes,
+      status: tempStatusName(t, x.status, x.points),
+    }),
+  );
+  return listSection(t, t("review.tempHeader"), lines, max);
+}
+
+/** Adjusted lines: date, item, from → to, the reason. */
+function adjustedLines(t: Translate, lang: Lang, list: Omit<AdjustedLine, "entryId">[]): string[] {
+  return list.map((a) =>
+    t("review.adjustedLine", {
+      date: a.workDate,
+      item: itemLabel(lang, a),
+      from: a.from,
+      to: a.to,
+      reason: md(a.reason),
+    }),
+  );
 }
 
 /** "11-02 ×3, 11-05 ×2": the days of an item, cut at ~300 characters. */
@@ -119,17 +142,18 @@ function formatAt(at: Date | null | undefined, timeZone: string): string {
   return s.replace(",", "");
 }
 
-function decidedBy(t: Translate, lang: Lang, d: DecisionInfo): string {
-  const by = esc(personName(lang, d.by) || "?");
-  return d.for ? t("review.byDeputy", { deputy: by, principal: esc(personName(lang, d.for)) }) : by;
+/** Who decided: "王股长", or "李副 (for 王股长)" when a deputy acted. */
+function decidedBy(t: Translate, lang: Lang, by: PersonBrief | null, forWhom: PersonBrief | null): string {
+  const who = esc(personName(lang, by) || "?");
+  return forWhom ? t("review.byDeputy", { deputy: who, principal: esc(personName(lang, forWhom)) }) : who;
 }
 
 /** The decision line of a decided card: outcome, who, when (and the reason of a return). */
 export function decisionText(t: Translate, lang: Lang, d: DecisionInfo, timeZone: string): string {
   const at = formatAt(d.at, timeZone);
-  if (d.state === "APPROVED") return t("review.approvedBy", { by: decidedBy(t, lang, d), at });
+  if (d.state === "APPROVED") return t("review.approvedBy", { by: decidedBy(t, lang, d.by, d.for), at });
   if (d.state === "RETURNED")
-    return t("review.returnedBy", { by: decidedBy(t, lang, d), at, reason: md(d.reason ?? "") });
+    return t("review.returnedBy", { by: decidedBy(t, lang, d.by, d.for), at, reason: md(d.reason ?? "") });
   return t("review.lockedState");
 }
 
@@ -156,7 +180,7 @@ function changesBlock(t: Translate, lang: Lang, c: ChangesSinceReturn, timeZone:
     at: formatAt(c.returnedAt, timeZone),
     reason: md(c.reason ?? ""),
   });
-  return listSection(title, lines, (n) => t("review.moreLines", { n }));
+  return listSection(t, title, lines);
 }
 
 /** The card's value for its buttons. */
@@ -208,25 +232,11 @@ function cardBody(t: Translate, lang: Lang, c: CardData, timeZone: string): Know
   });
   if (itemLines.length)
     blocks.push(...chunked(itemLines, MAX_ITEM_SECTIONS, (n) => t("review.moreItems", { n })));
-  if (c.tempTasks.length) {
-    blocks.push(
-      listSection(
-        t("review.tempHeader"),
-        c.tempTasks.map((x) =>
-          t("review.tempLine", {
-            date: x.workDate,
-            description: md(x.description),
-            minutes: x.minutes,
-            status: tempStatusName(t, x.status, x.points),
-          }),
-        ),
-        (n) => t("review.moreLines", { n }),
-      ),
-    );
-  }
+  if (c.tempTasks.length) blocks.push(tempSection(t, c.tempTasks));
   if (c.evidenceGaps.length) {
     blocks.push(
       listSection(
+        t,
         t("review.gapsHeader", { n: c.evidenceGaps.length, points: pts(t, c.incompleteTotal) }),
         c.evidenceGaps.map((g) =>
           t("review.gapLine", {
@@ -238,13 +248,13 @@ function cardBody(t: Translate, lang: Lang, c: CardData, timeZone: string): Know
             ),
           }),
         ),
-        (n) => t("review.moreLines", { n }),
       ),
     );
   }
   if (c.flags.length) {
     blocks.push(
       listSection(
+        t,
         t("review.flagsHeader"),
         c.flags.map((f) =>
           f.kind === "dayOver"
@@ -256,28 +266,12 @@ function cardBody(t: Translate, lang: Lang, c: CardData, timeZone: string): Know
                 lines: f.lines,
               }),
         ),
-        (n) => t("review.moreLines", { n }),
       ),
     );
   }
   if (c.clean) blocks.push(context([t("review.clean")]));
-  if (c.adjusted.length) {
-    blocks.push(
-      listSection(
-        t("review.adjustedHeader"),
-        c.adjusted.map((a) =>
-          t("review.adjustedLine", {
-            date: a.workDate,
-            item: itemLabel(lang, a),
-            from: a.from,
-            to: a.to,
-            reason: md(a.reason),
-          }),
-        ),
-        (n) => t("review.moreLines", { n }),
-      ),
-    );
-  }
+  if (c.adjusted.length)
+    blocks.push(listSection(t, t("review.adjustedHeader"), adjustedLines(t, lang, c.adjusted)));
   blocks.push(section(t("review.total", { total: pts(t, c.total), lines: c.lines.length })));
   return blocks;
 }
@@ -393,23 +387,7 @@ export function reviewDetailsModal(t: Translate, lang: Lang, c: CardData, page =
   if (pages > 1) blocks.push(context([t("review.detailsPage", { page: p + 1, pages })]));
   blocks.push(divider());
   blocks.push(...chunked(lines, 80, (n) => t("review.moreLines", { n })));
-  if (c.tempTasks.length) {
-    blocks.push(
-      listSection(
-        t("review.tempHeader"),
-        c.tempTasks.map((x) =>
-          t("review.tempLine", {
-            date: x.workDate,
-            description: md(x.description),
-            minutes: x.minutes,
-            status: tempStatusName(t, x.status, x.points),
-          }),
-        ),
-        (n) => t("review.moreLines", { n }),
-        40,
-      ),
-    );
-  }
+  if (c.tempTasks.length) blocks.push(tempSection(t, c.tempTasks, 40));
   blocks.push(...pager(t, ACTIONS.reviewDetailsPage, c, p, pages));
   return modalView(t, CALLBACKS.reviewDetailsModal, t("review.detailsTitle"), blocks, {
     s: c.sheetId,
@@ -418,14 +396,18 @@ export function reviewDetailsModal(t: Translate, lang: Lang, c: CardData, page =
   });
 }
 
-/** The Return modal: a required reason. */
-export function reviewReturnModal(t: Translate, lang: Lang, c: CardData): ModalView {
+/** A modal asking for one required reason (Return…, Reopen…). */
+function reasonModal(
+  t: Translate,
+  c: CardData,
+  o: { callbackId: string; title: string; intro: string; submit: string; placeholder?: string },
+): ModalView {
   return modalView(
     t,
-    CALLBACKS.reviewReturnModal,
-    t("review.returnTitle"),
+    o.callbackId,
+    o.title,
     [
-      section(t("review.returnIntro", { person: esc(personName(lang, c.person)), month: c.month })),
+      section(o.intro),
       {
         type: "input",
         block_id: BLOCKS.reviewReason,
@@ -435,38 +417,34 @@ export function reviewReturnModal(t: Translate, lang: Lang, c: CardData): ModalV
           action_id: ACTIONS.reviewReason,
           multiline: true,
           max_length: 500,
-          placeholder: plain(t("review.returnPlaceholder"), LIMITS.placeholder),
+          ...(o.placeholder ? { placeholder: plain(o.placeholder, LIMITS.placeholder) } : {}),
         },
       },
     ],
     { s: c.sheetId, v: c.version },
-    t("review.returnSubmit"),
+    o.submit,
   );
+}
+
+/** The Return modal: a required reason. */
+export function reviewReturnModal(t: Translate, lang: Lang, c: CardData): ModalView {
+  return reasonModal(t, c, {
+    callbackId: CALLBACKS.reviewReturnModal,
+    title: t("review.returnTitle"),
+    intro: t("review.returnIntro", { person: esc(personName(lang, c.person)), month: c.month }),
+    submit: t("review.returnSubmit"),
+    placeholder: t("review.returnPlaceholder"),
+  });
 }
 
 /** The Reopen modal (assessment group): a required reason. */
 export function reviewReopenModal(t: Translate, lang: Lang, c: CardData): ModalView {
-  return modalView(
-    t,
-    CALLBACKS.reviewReopenModal,
-    t("review.reopenTitle"),
-    [
-      section(t("review.reopenIntro", { person: esc(personName(lang, c.person)), month: c.month })),
-      {
-        type: "input",
-        block_id: BLOCKS.reviewReason,
-        label: plain(t("review.reason")),
-        element: {
-          type: "plain_text_input",
-          action_id: ACTIONS.reviewReason,
-          multiline: true,
-          max_length: 500,
-        },
-      },
-    ],
-    { s: c.sheetId, v: c.version },
-    t("review.reopenSubmit"),
-  );
+  return reasonModal(t, c, {
+    callbackId: CALLBACKS.reviewReopenModal,
+    title: t("review.reopenTitle"),
+    intro: t("review.reopenIntro", { person: esc(personName(lang, c.person)), month: c.month }),
+    submit: t("review.reopenSubmit"),
+  });
 }
 
 /** The lines in the order the Adjust modal lists them: by item, then date. */
@@ -565,58 +543,20 @@ export interface DecisionNotice {
   decidedBy: PersonBrief;
   decidedFor: PersonBrief | null;
   reason: string | null;
-  adjusted: {
-    workDate: string;
-    itemCode: string;
-    itemName: string;
-    itemNameEn: string;
-    from: number;
-    to: number;
-    reason: string;
-  }[];
+  adjusted: Omit<AdjustedLine, "entryId">[];
   total?: number;
-}
-
-function byText(
-  t: Translate,
-  lang: Lang,
-  n: { decidedBy: PersonBrief; decidedFor: PersonBrief | null },
-): string {
-  const by = esc(personName(lang, n.decidedBy));
-  return n.decidedFor
-    ? t("review.byDeputy", { deputy: by, principal: esc(personName(lang, n.decidedFor)) })
-    : by;
-}
-
-function adjustedLines(t: Translate, lang: Lang, list: DecisionNotice["adjusted"]): string[] {
-  return list.map((a) =>
-    t("review.adjustedLine", {
-      date: a.workDate,
-      item: itemLabel(lang, a),
-      from: a.from,
-      to: a.to,
-      reason: md(a.reason),
-    }),
-  );
 }
 
 /** The staff member's DM after a decision: outcome, who, the reason, adjusted lines. */
 export function staffDecisionMessage(t: Translate, lang: Lang, n: DecisionNotice): Message {
-  const by = byText(t, lang, n);
+  const by = decidedBy(t, lang, n.decidedBy, n.decidedFor);
   const main =
     n.state === "APPROVED"
       ? t("review.staffApproved", { month: n.month, by, total: pts(t, n.total ?? 0) })
       : t("review.staffReturned", { month: n.month, by, reason: md(n.reason ?? "") });
   const blocks: KnownBlock[] = [section(main)];
   if (n.adjusted.length) {
-    blocks.push(
-      listSection(
-        t("review.staffAdjustedHeader"),
-        adjustedLines(t, lang, n.adjusted),
-        (k) => t("review.moreLines", { n: k }),
-        30,
-      ),
-    );
+    blocks.push(listSection(t, t("review.staffAdjustedHeader"), adjustedLines(t, lang, n.adjusted), 30));
   }
   return { text: stripMarkup(main), blocks };
 }
@@ -624,15 +564,13 @@ export function staffDecisionMessage(t: Translate, lang: Lang, n: DecisionNotice
 /** The staff member's DM after the reviewer adjusted lines of their submitted sheet. */
 export function staffAdjustedMessage(t: Translate, lang: Lang, n: DecisionNotice): Message {
   const title = t("review.staffAdjusted", {
-    by: byText(t, lang, n),
+    by: decidedBy(t, lang, n.decidedBy, n.decidedFor),
     month: n.month,
     total: pts(t, n.total ?? 0),
   });
   return {
     text: stripMarkup(title),
-    blocks: [
-      listSection(title, adjustedLines(t, lang, n.adjusted), (k) => t("review.moreLines", { n: k }), 30),
-    ],
+    blocks: [listSection(t, title, adjustedLines(t, lang, n.adjusted), 30)],
   };
 }
 
@@ -665,7 +603,8 @@ const OVERVIEW_SHEETS = 20;
 export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOverview, note?: string): Message {
   const blocks: KnownBlock[] = [header(t("review.overviewHeader", { month: o.month }))];
   if (note) blocks.push(section(note));
-  if (o.pending.length === 0) blocks.push(section(t("review.overviewNone", { month: o.month })));
+  if (o.published) blocks.push(section(t("review.overviewPublished", { month: o.month })));
+  else if (o.pending.length === 0) blocks.push(section(t("review.overviewNone", { month: o.month })));
   const clean = o.pending.filter((p) => p.clean);
   for (const p of o.pending.slice(0, OVERVIEW_SHEETS)) {
     const line =
@@ -720,11 +659,14 @@ export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOvervie
     );
   }
   blocks.push(divider());
+  // a published month has nobody left to chase
   if (o.notSubmitted.length === 0) {
-    if (o.sections > 0) blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
+    if (o.sections > 0 && !o.published)
+      blocks.push(context([t("review.everyoneSubmitted", { month: o.month })]));
   } else {
     blocks.push(
       listSection(
+        t,
         t("review.notSubmittedHeader"),
         o.notSubmitted.map((n) =>
           t("review.notSubmittedLine", {
@@ -733,7 +675,6 @@ export function reviewOverviewMessage(t: Translate, lang: Lang, o: ReviewOvervie
             lines: n.lines,
           }),
         ),
-        (n) => t("review.moreLines", { n }),
         40,
       ),
     );

@@ -18,7 +18,7 @@ import {
 import type { Message, ModalView } from "../blocks/kit.js";
 import { loadingModal, messageModal } from "../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../context.js";
-import { type Actor, poolView, pricingTask, qualitySheet } from "../domain.js";
+import { type Actor, auditMalformed, poolView, pricingTask, qualitySheet } from "../domain.js";
 import { formKey } from "../values-assessment.js";
 
 /** A view's state.values, as Slack sends it (read defensively: it comes from the client). */
@@ -60,6 +60,45 @@ export function selectedIn(values: ViewState, block: string, action: string): st
   if (opt && typeof opt.value === "string") return opt.value;
   if (typeof el?.selected_user === "string") return el.selected_user;
   return "";
+}
+
+/** What a malformed pricing, quality or award request would have done: the audit row's action and entity. */
+export const MALFORMED = {
+  pricingView: { action: "pricing.view", entityType: "TempTask" },
+  pricingPrice: { action: "pricing.price", entityType: "TempTask" },
+  qualityView: { action: "quality.view", entityType: "QualityReview" },
+  qualityRecord: { action: "quality.record", entityType: "QualityReview" },
+  qualityVeto: { action: "quality.veto", entityType: "QualityAdjustment" },
+  qualityRevoke: { action: "quality.revoke", entityType: "QualityAdjustment" },
+  awardGive: { action: "award.give", entityType: "DiscretionaryAward" },
+  awardRevoke: { action: "award.revoke", entityType: "DiscretionaryAward" },
+} as const;
+
+/**
+ * A form or button whose payload does not parse (forged, truncated or stale): nothing is done, the refusal
+ * is audited when the clicker is registered (an unknown user has no trail to write to). Returns the
+ * reader's translator for the answer.
+ */
+export async function refuseMalformed(
+  ctx: SlackContext,
+  user: string,
+  what: { action: string; entityType: string },
+  raw: unknown,
+): Promise<Translate> {
+  const actor = await ctx.actors.get(user).catch(() => null);
+  if (actor) await auditMalformed(ctx.db, actor, what, raw);
+  return translator(await resolveLang(ctx, user, actor));
+}
+
+/** The modal that answers a malformed form: it could not be read, nothing was saved. */
+export async function malformedFormModal(
+  ctx: SlackContext,
+  user: string,
+  what: { action: string; entityType: string },
+  raw: unknown,
+): Promise<ModalView> {
+  const t = await refuseMalformed(ctx, user, what, raw);
+  return messageModal(t, t("errors.invalidForm"));
 }
 
 /** Opens a loading modal at once, then replaces it with what `build` returns (or the error). */

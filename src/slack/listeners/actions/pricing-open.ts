@@ -1,7 +1,7 @@
 /** The queue's Price… button: opens the pricing form of that task (trigger_id first, then filled). */
 import { translator } from "../../../i18n/index.js";
 import { quickLang, type SlackContext } from "../../context.js";
-import { openPricingModal } from "../../flows/assessment.js";
+import { MALFORMED, openPricingModal, refuseMalformed } from "../../flows/assessment.js";
 import { unpack } from "../../values.js";
 import { TaskRefSchema } from "../../values-assessment.js";
 import { type ActionArgs, actionValue } from "./handler.js";
@@ -11,9 +11,15 @@ export function pricingOpenAction(ctx: SlackContext) {
     await args.ack();
     const user = args.body.user.id;
     const ref = unpack(TaskRefSchema, actionValue(args));
+    if (!ref) {
+      const t = await refuseMalformed(ctx, user, MALFORMED.pricingView, actionValue(args));
+      await args
+        .respond({ response_type: "ephemeral", replace_original: false, text: t("errors.invalidRequest") })
+        .catch((e) => ctx.logger.warn({ err: e }, "could not answer a malformed Price… button"));
+      return;
+    }
     const t = translator(quickLang(ctx, user, ctx.actors.peek(user)));
     try {
-      if (!ref) throw new Error("invalid pricing button value");
       await openPricingModal(ctx, args.client, args.body.trigger_id, user, ref.t, args.body.channel?.id);
     } catch (error) {
       ctx.logger.warn({ err: error }, "could not open the pricing form");
@@ -21,7 +27,7 @@ export function pricingOpenAction(ctx: SlackContext) {
         .respond({
           response_type: "ephemeral",
           replace_original: false,
-          text: ref ? t("errors.generic") : t("errors.invalidRequest"),
+          text: t("errors.generic"),
         })
         .catch(() => {});
     }

@@ -7,7 +7,7 @@ import { translator } from "../../../i18n/index.js";
 import { keyedBlock } from "../../blocks/assessment.js";
 import { resolveLang, type SlackContext } from "../../context.js";
 import { parseSignedAmount, qualityScoreOf, qualitySheet } from "../../domain.js";
-import { renderQuality, textIn, tickedIn } from "../../flows/assessment.js";
+import { MALFORMED, refuseMalformed, renderQuality, textIn, tickedIn } from "../../flows/assessment.js";
 import { ASSESS_ACTIONS, ASSESS_BLOCKS } from "../../ids.js";
 import { unpack } from "../../values.js";
 import { QualityMetaSchema } from "../../values-assessment.js";
@@ -19,7 +19,9 @@ export function qualityPreviewAction(ctx: SlackContext) {
     const user = args.body.user.id;
     const view = args.body.view;
     const meta = unpack(QualityMetaSchema, view?.private_metadata);
-    if (!view || !meta) return;
+    // nothing to preview in a form that does not parse: the refusal is audited, the form left as it is
+    if (!view || !meta)
+      return void (await refuseMalformed(ctx, user, MALFORMED.qualityView, view?.private_metadata));
     try {
       const actor = await ctx.actors.get(user);
       const lang = await resolveLang(ctx, user, actor);

@@ -1,43 +1,21 @@
 /** Remove on a recorded quality adjustment (or veto): withdraws it and refreshes the form's running score. */
-import { translator } from "../../../i18n/index.js";
-import { messageModal } from "../../blocks/modal.js";
-import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
+import type { SlackContext } from "../../context.js";
 import { revokeQualityAdjustment } from "../../domain.js";
-import { renderQuality } from "../../flows/assessment.js";
-import { unpack } from "../../values.js";
-import { QualityMetaSchema, RecordRefSchema } from "../../values-assessment.js";
-import { type ActionArgs, actionValue } from "./handler.js";
+import { MALFORMED, renderQuality } from "../../flows/assessment.js";
+import { QualityMetaSchema } from "../../values-assessment.js";
+import { withdrawInFormAction } from "./withdraw-in-form.js";
 
 export function qualityRemoveAction(ctx: SlackContext) {
-  return async (args: ActionArgs): Promise<void> => {
-    await args.ack();
-    const user = args.body.user.id;
-    let lang = quickLang(ctx, user, ctx.actors.peek(user));
-    const view = args.body.view;
-    const ref = unpack(RecordRefSchema, actionValue(args));
-    const meta = unpack(QualityMetaSchema, view?.private_metadata);
-    if (!view) return;
-    try {
-      if (!ref || !meta) throw new Error("invalid remove button");
-      const actor = await ctx.actors.get(user);
-      lang = await resolveLang(ctx, user, actor);
-      const t = translator(lang);
-      const r = await revokeQualityAdjustment(ctx.db, ctx.deps, actor, { adjustmentId: ref.a });
-      await args.client.views.update({
-        view_id: view.id,
-        hash: view.hash,
-        view: renderQuality(ctx, t, lang, r.sheet, {
-          notice: t("quality.removed"),
-          ...(meta.ch ? { channel: meta.ch } : {}),
-        }),
+  return withdrawInFormAction(ctx, {
+    meta: QualityMetaSchema,
+    malformed: MALFORMED.qualityRevoke,
+    where: "action.qualityRemove",
+    withdraw: async ({ actor, t, lang, id, meta }) => {
+      const r = await revokeQualityAdjustment(ctx.db, ctx.deps, actor, { adjustmentId: id });
+      return renderQuality(ctx, t, lang, r.sheet, {
+        notice: t("quality.removed"),
+        ...(meta.ch ? { channel: meta.ch } : {}),
       });
-    } catch (error) {
-      const t = translator(lang);
-      const text =
-        ref && meta ? errorText(ctx, lang, error, "action.qualityRemove") : t("errors.invalidRequest");
-      await args.client.views
-        .update({ view_id: view.id, view: messageModal(t, text) })
-        .catch((e) => ctx.logger.warn({ err: e }, "could not show the remove error"));
-    }
-  };
+    },
+  });
 }

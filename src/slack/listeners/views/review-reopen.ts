@@ -1,58 +1,27 @@
 /** The Reopen modal submitted (assessment group): APPROVED → RETURNED with the reason; both are told. */
-import { auditMalformedSubmission, reopenSheet } from "../../../domain/review.js";
-import { translator } from "../../../i18n/index.js";
+import { reopenSheet } from "../../../domain/review.js";
 import { simpleMessage } from "../../blocks/log-reply.js";
-import { messageModal } from "../../blocks/modal.js";
-import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
-import { isDomainError } from "../../domain.js";
+import type { SlackContext } from "../../context.js";
 import { afterReopen } from "../../flows/review.js";
-import { ACTIONS, BLOCKS } from "../../ids.js";
-import { ReviewRefSchema, unpack } from "../../values.js";
 import { notify } from "../common.js";
-import type { ViewArgs } from "./log-modal.js";
-
-const FIELD_ERRORS = new Set(["review.reasonRequired", "review.reasonTooLong"]);
+import { reviewReasonSubmission } from "./review-reason.js";
 
 export function reviewReopenSubmission(ctx: SlackContext) {
-  return async ({ ack, body, view, client }: ViewArgs): Promise<void> => {
-    const user = body.user.id;
-    let lang = quickLang(ctx, user, ctx.actors.peek(user));
-    const meta = unpack(ReviewRefSchema, view.private_metadata);
-    if (!meta) {
-      await auditMalformedSubmission(
-        ctx.db,
-        () => ctx.actors.get(user),
-        "sheet.reopen",
-        view.private_metadata,
-      );
-      await ack({
-        response_action: "update",
-        view: messageModal(translator(lang), translator(lang)("errors.invalidRequest")),
-      });
-      return;
-    }
-    const reason = view.state.values[BLOCKS.reviewReason]?.[ACTIONS.reviewReason]?.value ?? "";
-    try {
-      const actor = await ctx.actors.get(user);
-      lang = await resolveLang(ctx, user, actor);
+  return reviewReasonSubmission(ctx, {
+    action: "sheet.reopen",
+    where: "view.reviewReopen",
+    decide: async ({ actor, meta, reason, user, client }) => {
       const r = await reopenSheet(ctx.db, ctx.deps, actor, { sheetId: meta.s, reason });
-      await ack();
-      await afterReopen(ctx, client, r, user);
-      const t = translator(lang);
-      await notify(
-        ctx,
-        client,
-        user,
-        undefined,
-        simpleMessage(t("review.reopenDone", { person: r.person.name, month: r.month })),
-      );
-    } catch (error) {
-      const text = errorText(ctx, lang, error, "view.reviewReopen");
-      if (isDomainError(error) && FIELD_ERRORS.has(error.code)) {
-        await ack({ response_action: "errors", errors: { [BLOCKS.reviewReason]: text } });
-      } else {
-        await ack({ response_action: "update", view: messageModal(translator(lang), text) });
-      }
-    }
-  };
+      return async (t) => {
+        await afterReopen(ctx, client, r, user);
+        await notify(
+          ctx,
+          client,
+          user,
+          undefined,
+          simpleMessage(t("review.reopenDone", { person: r.person.name, month: r.month })),
+        );
+      };
+    },
+  });
 }

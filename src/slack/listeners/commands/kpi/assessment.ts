@@ -13,6 +13,7 @@ import {
   listPricingQueue,
   poolView,
   qualitySheet,
+  requireQualityRight,
 } from "../../../domain.js";
 import { openAwardModal, openQualityModal } from "../../../flows/assessment.js";
 import { isMonthValue } from "../../../values.js";
@@ -47,6 +48,8 @@ async function personArg(env: KpiEnv, word: string): Promise<string | null> {
 
 const quality: KpiSubcommand = async (env) => {
   const { ctx, actor, t, args } = env;
+  // the role first: a non-member is refused the same way whatever (whoever) they typed
+  await requireQualityRight(ctx.db, actor, { text: env.rest.slice(0, 200) });
   const parts = env.rest.split(/\s+/).filter(Boolean);
   if (parts.length === 0 || parts.length > 2) return void (await env.send(simpleMessage(t("quality.usage"))));
   const person = await personArg(env, parts[0]!);

@@ -27,7 +27,7 @@ const exportFiles: KpiSubcommand = async ({ ctx, user, actor, lang, t, words, ar
     const result = await exportPeriod(
       ctx.database,
       { kind: "person", actor },
-      { period, lang, now: ctx.clock(), timeZone: ctx.config.timeZone },
+      { period, lang, now: ctx.clock(), timeZone: ctx.deps.timeZone },
     );
     const scope = t(
       result.scope === "all"

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ItemQualityRule" ADD COLUMN     "active" BOOLEAN NOT NULL DEFAULT true;
+
