@@ -1268,17 +1268,6 @@ export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor)
   });
 }
 
-/** auditMalformedRequest for a modal submission: the actor is resolved first (an unregistered one is not). */
-export async function auditMalformedSubmission(
-  db: Db,
-  resolve: () => Promise<Actor>,
-  action: string,
-  raw: string | undefined,
-): Promise<void> {
-  const actor = await resolve().catch(() => null);
-  if (actor) await auditMalformedRequest(db, actor, action, raw ?? "");
-}
-
 /**
  * Audits a review request whose payload did not even parse (a forged or truncated button value), so
  * that every refused attempt is in the trail, then answers nothing: the caller shows "invalid request".
