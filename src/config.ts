@@ -5,22 +5,13 @@
  */
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { DEFAULT_TIME_ZONE } from "./util/time.js";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "./util/time.js";
 
 const optionalString = z
   .string()
   .trim()
   .transform((s) => (s === "" ? undefined : s))
   .optional();
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const ConfigSchema = z
   .object({

@@ -64,21 +64,6 @@ export function showAmount(h: number | bigint): string {
   return `${neg ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
 }
 
-/** "2026-11-20 10:05" in the zone. */
-export function localTime(at: Date, timeZone: string): string {
-  const f = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const part = (type: string) => f.find((x) => x.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
-}
-
 export const MAX_REASON_LENGTH = 500;
 export const MAX_EVIDENCE_LENGTH = 500;
 

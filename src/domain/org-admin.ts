@@ -316,15 +316,6 @@ export async function saveSection(db: Db, actor: Actor, input: SectionInput): Pr
 
 export type SettingsPatch = Partial<Record<keyof Settings, unknown>>;
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz.includes("/") || tz === "UTC";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Validates every key of `patch` first (all problems at once, by key), then writes the changed ones in
  * one transaction, each audited with before/after.
@@ -349,8 +340,6 @@ export async function updateSettings(db: Db, actor: Actor, patch: SettingsPatch)
         // by field: "earlyReminder.day" for a nested value
         else for (const i of r.error.issues) problems[[key, ...i.path.map(String)].join(".")] = i.message;
       }
-      if (typeof parsed.timeZone === "string" && !isTimeZone(parsed.timeZone))
-        problems.timeZone = "not an IANA time zone";
       const keys = Object.keys(problems);
       if (keys.length)
         throw new DomainError("admin.badSetting", { key: keys[0], problem: problems[keys[0]!], problems });

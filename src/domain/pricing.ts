@@ -34,10 +34,10 @@
  */
 import type { Db, Tx } from "../db/client.js";
 import { Role, TempTaskStatus } from "../generated/prisma/enums.js";
+import { localDateTime } from "../util/time.js";
 import {
   type AssessmentDeps,
   checkMonthArg,
-  localTime,
   requireMonthOpen,
   requireReason,
   showAmount,
@@ -409,7 +409,7 @@ export async function priceTempTask(
             by: task.pricedBy?.name ?? "?",
             byUser: task.pricedBy?.slackUserId ?? "",
             points: showAmount(task.points ?? 0),
-            at: task.pricedAt ? localTime(task.pricedAt, deps.timeZone) : "",
+            at: task.pricedAt ? localDateTime(task.pricedAt, deps.timeZone) : "",
           });
         }
       }

@@ -37,11 +37,9 @@
  *   review.monthPublished { month }                    deciding / adjusting a sheet of a published month
  *   auth.forbidden        { roles }                    reopen without the assessment group role
  */
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
 import type { Db, Tx } from "../db/client.js";
 import type { SheetState } from "../generated/prisma/enums.js";
-import { type Clock, currentMonth, isMonth, shiftMonth, todayIn } from "../util/time.js";
+import { type Clock, currentMonth, isMonth, localDateTime, shiftMonth, todayIn } from "../util/time.js";
 import { audit } from "./audit.js";
 import { cleanText, MAX_COUNT } from "./command-parse.js";
 import { isActiveDeputy, principalsOf } from "./deputies.js";
@@ -184,11 +182,6 @@ const PERSON_SELECT = { id: true, slackUserId: true, name: true, nameEn: true } 
 
 function brief(p: { id: string; slackUserId: string; name: string; nameEn: string | null }): PersonBrief {
   return { personId: p.id, slackUserId: p.slackUserId, name: p.name, nameEn: p.nameEn };
-}
-
-/** "2026-11-20 09:14" in the zone. */
-export function formatAt(at: Date, timeZone: string): string {
-  return format(new TZDate(at.getTime(), timeZone), "yyyy-MM-dd HH:mm");
 }
 
 function cleanReason(raw: unknown, required = true): string | null {
@@ -542,7 +535,7 @@ async function alreadyDecided(tx: Db | Tx, deps: ReviewDeps, sheet: SheetRow): P
     month: sheet.month,
     state: sheet.state,
     by,
-    at: formatAt(sheet.decidedAt, deps.timeZone),
+    at: localDateTime(sheet.decidedAt, deps.timeZone),
   });
 }
 
@@ -1266,17 +1259,6 @@ export async function pendingReviewCount(db: Db, deps: ReviewDeps, actor: Actor)
       month: { notIn: published.map((m) => m.month) },
     },
   });
-}
-
-/** auditMalformedRequest for a modal submission: the actor is resolved first (an unregistered one is not). */
-export async function auditMalformedSubmission(
-  db: Db,
-  resolve: () => Promise<Actor>,
-  action: string,
-  raw: string | undefined,
-): Promise<void> {
-  const actor = await resolve().catch(() => null);
-  if (actor) await auditMalformedRequest(db, actor, action, raw ?? "");
 }
 
 /**

@@ -5,15 +5,15 @@
  */
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.js";
-import { DEFAULT_TIME_ZONE } from "../util/time.js";
+import { DEFAULT_TIME_ZONE, isTimeZone } from "../util/time.js";
 import { audit } from "./audit.js";
 import { DomainError } from "./errors.js";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
 
 export const SettingsSchema = z.object({
-  /** IANA zone all dates, months and deadlines are computed in */
-  timeZone: z.string().default(DEFAULT_TIME_ZONE),
+  /** IANA zone all dates, months and deadlines are computed in (the same check as TZ_DEFAULT) */
+  timeZone: z.string().refine(isTimeZone, "not an IANA time zone").default(DEFAULT_TIME_ZONE),
   /** default language for people whose Slack locale is unknown */
   language: z.enum(["zh-CN", "en"]).default("zh-CN"),
   /** the organisation's name, printed as "unit" (单位) on the exported score sheets */

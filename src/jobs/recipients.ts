@@ -11,10 +11,15 @@
  * - escalate-review: every assessment-group member, with the reviewers who still have pending sheets;
  * - nudge-daily: active staff who logged nothing (no line, no temporary task) that day;
  * - summary: the admins (after a run).
+ *
+ * remind-review, escalate-review and remind-quality tell nobody about a month whose results are published
+ * (MonthClose PUBLISHED): its sheets can no longer be decided nor its quality scores recorded (as /kpi
+ * review, which lists nothing for such a month).
  */
 import type { Db } from "../db/client.js";
 import type { DeadlineSettings } from "../domain/deadlines.js";
 import { reviewDeadline, submitDeadline } from "../domain/deadlines.js";
+import { isClosedMonth } from "../domain/guard.js";
 import { findReviewer } from "../domain/sheets.js";
 import type { PersonName, ReminderContent } from "../slack/blocks/reminders.js";
 import type { JobName } from "./schedule.js";
@@ -114,6 +119,7 @@ export async function recipientsFor(
     }
     case "remind-review":
     case "escalate-review": {
+      if (await isClosedMonth(db, period)) return [];
       const deadline = reviewDeadline(period, settings);
       const pending = await db.sheet.findMany({
         where: { month: period, state: "SUBMITTED" },
@@ -158,6 +164,7 @@ export async function recipientsFor(
       );
     }
     case "remind-quality": {
+      if (await isClosedMonth(db, period)) return [];
       const deadline = reviewDeadline(period, settings);
       const staff = await activeWithRole(db, "STAFF");
       const reviewed = new Set(

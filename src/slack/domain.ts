@@ -3,11 +3,7 @@
  * src/domain, this is the only file to adapt.
  */
 
-export {
-  defaultAssessmentMonth,
-  localTime,
-  parseSignedAmount,
-} from "../domain/assessment.js";
+export { defaultAssessmentMonth, parseSignedAmount } from "../domain/assessment.js";
 export { giveAward, poolView, revokeAward } from "../domain/awards.js";
 export {
   CatalogCache,

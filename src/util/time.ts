@@ -91,6 +91,25 @@ export function daysInMonth(month: string): number {
   return new Date(y, m, 0).getDate();
 }
 
+/** "2026-11-20 09:14": an instant's date and time (to the minute) in the zone, 24-hour. */
+export function localDateTime(at: Date, timeZone: string): string {
+  return format(new TZDate(at.getTime(), timeZone), "yyyy-MM-dd HH:mm");
+}
+
+/**
+ * A zone the bot computes in (TZ_DEFAULT and the `timeZone` setting alike): an IANA name the runtime
+ * knows, as Area/Location ("Asia/Shanghai", "Etc/GMT-8") or "UTC"; not an abbreviation or old alias
+ * ("EST", "CET", "PRC"), which read as something else than they say.
+ */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz.includes("/") || tz === "UTC";
+  } catch {
+    return false;
+  }
+}
+
 /** The instant of a wall-clock time in a zone, e.g. ("2026-12-05", "09:00", "Asia/Shanghai"). */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
   const [y, mo, d] = date.split("-").map(Number) as [number, number, number];

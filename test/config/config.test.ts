@@ -17,6 +17,14 @@ describe("configuration", () => {
     expect(c.PORT).toBe(3000);
   });
 
+  it("TZ_DEFAULT takes the zones the timeZone setting takes: an IANA Area/Location name or UTC", () => {
+    expect(loadConfig({ TZ_DEFAULT: "America/New_York" }).timeZone).toBe("America/New_York");
+    expect(loadConfig({ TZ_DEFAULT: "UTC" }).timeZone).toBe("UTC");
+    // aliases the runtime knows but the admin's Settings form refuses (PRC is Asia/Shanghai, EST no DST)
+    for (const tz of ["PRC", "EST"])
+      expect(() => loadConfig({ TZ_DEFAULT: tz })).toThrow(/TZ_DEFAULT unknown time zone/);
+  });
+
   it("chooses Socket Mode with an app token, HTTP mode with a signing secret", () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }).slackMode).toBe("socket");
     expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slackMode).toBe("http");

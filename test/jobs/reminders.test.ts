@@ -167,6 +167,42 @@ describe("the 7th: reviewers and the assessment group", () => {
   });
 });
 
+describe("a published month", () => {
+  it("reminds and escalates nobody about its sheets or quality scores: they can no longer be decided or recorded", async () => {
+    h = await startJobsHarness({ at: "2026-11-06T12:00:00+08:00", seed: seedOctober });
+    // previewed, not published: the reviewer and the group would still be told
+    await h.db.prisma.monthClose.create({ data: { month: M, state: "OPEN", previewedAt: new Date() } });
+    const who = async (job: "remind-review" | "remind-quality" | "escalate-review") =>
+      (await h!.app.jobs.runJob(job, M, { trigger: "cli", dryRun: true })).dryRun?.map((r) => r.slackUserId);
+    expect(await who("remind-review")).toEqual([JOB_USERS.chief]);
+    expect(await who("remind-quality")).toEqual([JOB_USERS.group]);
+    expect(await who("escalate-review")).toEqual([JOB_USERS.group]);
+
+    // published with prefers' sheet still SUBMITTED (closed with exceptions), zhang the only one scored
+    await h.db.prisma.monthClose.update({
+      where: { month: M },
+      data: { state: "PUBLISHED", publishedAt: new Date() },
+    });
+    expect(await who("remind-review")).toEqual([]);
+    expect(await who("remind-quality")).toEqual([]);
+    expect(await who("escalate-review")).toEqual([]);
+
+    h.clock.set("2026-11-07T09:00:00+08:00");
+    const seventh = await h.app.jobs.runDueJobs();
+    expect(seventh.map((r) => [r.job, r.outcome, r.recipients, r.sent])).toEqual([
+      ["remind-review", "done", 0, 0],
+      ["remind-quality", "done", 0, 0],
+    ]);
+    h.clock.set("2026-11-08T09:00:00+08:00");
+    const eighth = await h.app.jobs.runDueJobs();
+    expect(eighth.map((r) => [r.job, r.outcome, r.recipients, r.sent])).toEqual([
+      ["escalate-review", "done", 0, 0],
+    ]);
+    expect(h.dms(JOB_USERS.chief)).toEqual([]);
+    expect(h.dms(JOB_USERS.group)).toEqual([]);
+  });
+});
+
 describe("holidays", () => {
   it("under next-working-day the September reminder waits for 2026-10-08 (National Day) and shows that deadline", async () => {
     h = await startJobsHarness({

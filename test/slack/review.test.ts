@@ -507,11 +507,12 @@ describe("forged modal submissions and Approve all", () => {
     });
   }
 
-  it("change nothing and every refusal is audited (malformed metadata, a sheet that does not exist)", async () => {
+  it("change nothing and every refusal is audited (malformed metadata: the form could not be read, in the reader's language; a sheet that does not exist)", async () => {
     const since = (await h.db.prisma.auditLog.aggregate({ _max: { id: true } }))._max.id ?? 0n;
     const before = await h.db.prisma.sheet.findMany({ orderBy: { id: "asc" } });
+    const unreadable = "无法读取该表单，未保存任何内容。请关闭后重新打开。";
     const r1 = await forgedView(USERS.chief, "review_return_modal", "not json", { review_reason: "x" });
-    expect(JSON.stringify(r1.ackBody)).toContain("无法识别该请求");
+    expect(JSON.stringify(r1.ackBody)).toContain(unreadable);
     const r2 = await forgedView(
       USERS.chief,
       "review_adjust_modal",
@@ -525,7 +526,15 @@ describe("forged modal submissions and Approve all", () => {
     const r3 = await forgedView(MORE.group, "review_reopen_modal", JSON.stringify({ v: 1 }), {
       review_reason: "x",
     });
-    expect(JSON.stringify(r3.ackBody)).toContain("无法识别该请求");
+    expect(JSON.stringify(r3.ackBody)).toContain(unreadable);
+    // an Adjust form that does not parse, from someone who chose English (their Slack says zh-CN)
+    const r4 = await forgedView(USERS.prefers, "review_adjust_modal", JSON.stringify({ s: 42 }), {
+      "adjc:cnoline": "3",
+      "adjr:cnoline": "x",
+    });
+    expect(JSON.stringify(r4.ackBody)).toContain(
+      "This form could not be read, so nothing was saved. Close it and open it again.",
+    );
     expect(await h.db.prisma.sheet.findMany({ orderBy: { id: "asc" } })).toEqual(before);
     // Approve all with a value that does not parse (on an overview that shows the button)
     await person("U0FORGE", "卫伪", ["STAFF"], h.fx.sectionId);
@@ -551,6 +560,7 @@ describe("forged modal submissions and Approve all", () => {
       `${USERS.chief} sheet.return invalidRequest`,
       `${USERS.chief} sheet.adjust review.notFound`,
       `${MORE.group} sheet.reopen invalidRequest`,
+      `${USERS.prefers} sheet.adjust invalidRequest`,
       `${USERS.chief} sheet.approveAll invalidRequest`,
     ]);
     await click(USERS.chief, "review_approve", await cardFor(USERS.chief, "卫伪"));

@@ -2,9 +2,7 @@
  * `jobs list|status|run`: the reminder jobs from the command line (same database, same rules, same
  * exactly-once bookkeeping as the bot's scheduler; a run sends through Slack with SLACK_BOT_TOKEN).
  */
-import { TZDate } from "@date-fns/tz";
 import { WebClient } from "@slack/web-api";
-import { format } from "date-fns";
 import { pino } from "pino";
 import { isDomainError } from "../../domain/errors.js";
 import { readSettings } from "../../domain/settings.js";
@@ -13,14 +11,14 @@ import { JOB_NAMES } from "../../jobs/schedule.js";
 import { createScheduler } from "../../jobs/scheduler.js";
 import { jobsOverview, parseJobArgs, periodStatus } from "../../jobs/status.js";
 import { jobTitle } from "../../slack/blocks/reminders.js";
-import { todayIn } from "../../util/time.js";
+import { localDateTime, todayIn } from "../../util/time.js";
 import { CliError, type Command, EXIT, UsageError } from "../command.js";
 import { renderTable } from "../output.js";
 
 const en = translator("en");
 
 function when(d: Date | null | undefined, tz: string): string {
-  return d ? format(new TZDate(d.getTime(), tz), "yyyy-MM-dd HH:mm") : "-";
+  return d ? localDateTime(d, tz) : "-";
 }
 
 function domain<T>(f: () => T): T {

@@ -16,6 +16,7 @@ import type {
   ReviewOverview,
 } from "../../domain/review.js";
 import type { Lang, Translate } from "../../i18n/index.js";
+import { localDateTime } from "../../util/time.js";
 import { ACTIONS, BLOCKS, CALLBACKS } from "../ids.js";
 import { packValue } from "../values-pack.js";
 import { docNames, itemLabel, pts, sheetStateName, tempStatusName, unitName } from "./format.js";
@@ -129,17 +130,7 @@ function datesText(dates: { date: string; count: number }[]): string {
 }
 
 function formatAt(at: Date | null | undefined, timeZone: string): string {
-  if (!at) return "";
-  const s = new Intl.DateTimeFormat("sv-SE", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(at);
-  return s.replace(",", "");
+  return at ? localDateTime(at, timeZone) : "";
 }
 
 /** Who decided: "王股长", or "李副 (for 王股长)" when a deputy acted. */

@@ -4,10 +4,10 @@
  * concerned by DM in their own language. The rules live in src/domain (pricing.ts, quality.ts, awards.ts).
  */
 import type { WebClient } from "@slack/web-api";
-import { localTime } from "../../domain/assessment.js";
 import type { PricingTask } from "../../domain/pricing.js";
 import type { QualitySheet } from "../../domain/quality.js";
 import { type Lang, type Translate, translator } from "../../i18n/index.js";
+import { localDateTime } from "../../util/time.js";
 import {
   alreadyPricedText,
   awardModal,
@@ -154,7 +154,7 @@ export async function openPricingModal(
 }
 
 export function alreadyPricedNotice(ctx: SlackContext, t: Translate, task: PricingTask): string {
-  return alreadyPricedText(t, task, task.pricedAt ? localTime(task.pricedAt, ctx.deps.timeZone) : "");
+  return alreadyPricedText(t, task, task.pricedAt ? localDateTime(task.pricedAt, ctx.deps.timeZone) : "");
 }
 
 /** The quality form as it stands now, with a fresh submission key. */
@@ -179,7 +179,7 @@ export function renderQuality(
     },
     ...(opts.notice ? { notice: opts.notice } : {}),
     ...(opts.preview ? { preview: opts.preview } : {}),
-    ...(sheet.review ? { reviewedAt: localTime(sheet.review.at, ctx.deps.timeZone) } : {}),
+    ...(sheet.review ? { reviewedAt: localDateTime(sheet.review.at, ctx.deps.timeZone) } : {}),
   });
 }
 

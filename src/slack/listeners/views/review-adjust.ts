@@ -1,22 +1,19 @@
 /**
  * The Adjust modal submitted: every count that differs from the line's current count is a change, and
  * needs a reason (shown next to the field otherwise). The sheet stays submitted; the card is re-rendered
- * with the new total and version, the staff member told.
+ * with the new total and version, the staff member told. A private_metadata that does not parse is refused
+ * (audited) and the form says it could not be read, so nothing was saved.
  */
 
 import { MAX_COUNT } from "../../../domain/command-parse.js";
-import {
-  adjustLines,
-  auditMalformedSubmission,
-  loadReviewCard,
-  reviewCardForDecision,
-} from "../../../domain/review.js";
+import { adjustLines, loadReviewCard, reviewCardForDecision } from "../../../domain/review.js";
 import { translator } from "../../../i18n/index.js";
 import { simpleMessage } from "../../blocks/log-reply.js";
 import { messageModal } from "../../blocks/modal.js";
 import { ADJUST_PAGE, reviewAdjustModal } from "../../blocks/review.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { isDomainError } from "../../domain.js";
+import { malformedFormModal } from "../../flows/assessment.js";
 import { afterAdjust } from "../../flows/review.js";
 import { ACTIONS, BLOCKS } from "../../ids.js";
 import { ReviewRefSchema, unpack } from "../../values.js";
@@ -30,13 +27,13 @@ export function reviewAdjustSubmission(ctx: SlackContext) {
     let t = translator(lang);
     const meta = unpack(ReviewRefSchema, view.private_metadata);
     if (!meta) {
-      await auditMalformedSubmission(
-        ctx.db,
-        () => ctx.actors.get(user),
-        "sheet.adjust",
+      const answer = await malformedFormModal(
+        ctx,
+        user,
+        { action: "sheet.adjust", entityType: "Sheet" },
         view.private_metadata,
       );
-      await ack({ response_action: "update", view: messageModal(t, t("errors.invalidRequest")) });
+      await ack({ response_action: "update", view: answer });
       return;
     }
     try {

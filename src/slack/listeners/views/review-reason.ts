@@ -1,15 +1,15 @@
 /**
  * The Return and Reopen modals share their form: one reason (required, shown next to the field when
- * missing or too long). A private_metadata that does not parse is refused and audited; other refusals
- * replace the modal. On success the modal closes, then `after` updates the card and tells the people
+ * missing or too long). A private_metadata that does not parse is refused and audited, and the form says it
+ * could not be read (as the pricing, quality and award forms); other refusals replace the modal. On success the modal closes, then `after` updates the card and tells the people
  * concerned.
  */
 import type { WebClient } from "@slack/web-api";
-import { auditMalformedSubmission } from "../../../domain/review.js";
 import { type Translate, translator } from "../../../i18n/index.js";
 import { messageModal } from "../../blocks/modal.js";
 import { errorText, quickLang, resolveLang, type SlackContext } from "../../context.js";
 import { type Actor, isDomainError } from "../../domain.js";
+import { malformedFormModal } from "../../flows/assessment.js";
 import { ACTIONS, BLOCKS } from "../../ids.js";
 import { type ReviewRef, ReviewRefSchema, unpack } from "../../values.js";
 import type { ViewArgs } from "./log-modal.js";
@@ -37,11 +37,13 @@ export function reviewReasonSubmission(
     let lang = quickLang(ctx, user, ctx.actors.peek(user));
     const meta = unpack(ReviewRefSchema, view.private_metadata);
     if (!meta) {
-      await auditMalformedSubmission(ctx.db, () => ctx.actors.get(user), opts.action, view.private_metadata);
-      await ack({
-        response_action: "update",
-        view: messageModal(translator(lang), translator(lang)("errors.invalidRequest")),
-      });
+      const answer = await malformedFormModal(
+        ctx,
+        user,
+        { action: opts.action, entityType: "Sheet" },
+        view.private_metadata,
+      );
+      await ack({ response_action: "update", view: answer });
       return;
     }
     const reason = view.state.values[BLOCKS.reviewReason]?.[ACTIONS.reviewReason]?.value ?? "";
