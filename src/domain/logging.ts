@@ -645,13 +645,16 @@ export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkIn
 /**
  * logWork for a Slack user not resolved yet: the person is looked up in the same round trip (the /log
  * command's hot path). Refuses exactly as requireActor + logWork do, the actor's refusals first
- * (auth.unknownUser, auth.inactive); answers the actor with the result.
+ * (auth.unknownUser, auth.inactive); answers the actor with the result. `onActor` is given the person as
+ * soon as they are resolved, before what they asked is refused or answered (so a refusal can be told in
+ * their language).
  */
 export async function logWorkAs(
   db: Db,
   deps: Deps,
   slackUserId: string,
   input: LogWorkInput,
+  opts: { onActor?: (actor: Actor) => void } = {},
 ): Promise<{ actor: Actor; result: LogWorkResult }> {
   let prepared: ReturnType<typeof logParams>;
   try {
@@ -662,11 +665,13 @@ export async function logWorkAs(
   }
   if (hasEvidence(prepared.evidence)) {
     const actor = await requireActor(db, slackUserId);
+    opts.onActor?.(actor);
     return { actor, result: await logWork(db, deps, actor, input) };
   }
   const { params } = prepared;
   const row = await logStatement(db, params);
   const actor = actorOf(row, slackUserId);
+  opts.onActor?.(actor);
   const result = await auditRefusals(db, actor, { action: "entry.create", entityType: "Entry" }, async () =>
     interpret(row, { ...params, personId: actor.personId }, input),
   );
