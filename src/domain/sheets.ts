@@ -12,6 +12,8 @@
  *   section or the section has no chief (or the person has no section); nobody reviews their own sheet, so
  *   a branch chief's own sheet gets no reviewer (null: the assessment group sees it as unassigned).
  * - An empty sheet (no active line, no temporary task) is submitted only with allowEmpty.
+ * - A month whose results are published takes no submission, whatever its sheet's state (a sheet the close
+ *   left open, returned or submitted could never be decided any more): sheet.monthPublished.
  *
  * DomainError codes (i18n keys under "errors.") and params:
  *   auth.inactive          { user }            the actor is deactivated
@@ -19,6 +21,7 @@
  *   sheet.futureMonth      { month }           the month has not started yet
  *   sheet.empty            { month }           nothing to submit and allowEmpty not set
  *   sheet.locked           { month, state }    the sheet is APPROVED or LOCKED (audited REFUSED)
+ *   sheet.monthPublished   { month }           the month's results are published (audited REFUSED)
  *   sheet.changed          { month }           the sheet moved on since the summary was shown
  *                                              (expectedVersion differs, or another transition won)
  * Blocker codes in sheetSummary().blockers (same catalog): sheet.empty, sheet.alreadySubmitted { month },
@@ -38,6 +41,7 @@ import {
   type MonthLines,
   readMonthLines,
   requireActive,
+  requireMonthUnpublished,
   type SheetInfo,
   type TempTaskView,
 } from "./logging.js";
@@ -232,7 +236,8 @@ export interface SubmitResult {
 
 /**
  * Submits the actor's sheet for a month: OPEN or RETURNED → SUBMITTED, in one conditional update, with a
- * SheetTransition and an audit row. A repeat (double click, retry) answers alreadySubmitted: true.
+ * SheetTransition and an audit row. A repeat (double click, retry) answers alreadySubmitted: true, unless
+ * the month has been published since (sheet.monthPublished).
  */
 export async function submitSheet(
   db: Db,
@@ -250,6 +255,7 @@ export async function submitSheet(
 
   return auditRefusals(db, actor, { action: "sheet.submit", entityType: "Sheet" }, () =>
     db.$transaction(async (tx) => {
+      await requireMonthUnpublished(tx, month);
       let sheet = await tx.sheet.findUnique({
         where: { personId_month: { personId: actor.personId, month } },
       });
