@@ -174,7 +174,7 @@ export interface Line {
   evidenceMissing: CatalogEvidence[];
   /** links, files and ticks attached */
   evidenceCount: number;
-  /** the sheet is open or returned and the line active */
+  /** the sheet is open or returned, the line active and its month not published */
   editable: boolean;
   createdAt: Date;
 }
@@ -1060,6 +1060,8 @@ export interface MonthLines {
   incompleteTotal: number;
   /** lines with a required document missing */
   evidenceGaps: number;
+  /** the month's results are published: nothing in it can change (lines and tasks not editable) */
+  published: boolean;
 }
 
 /** The actor's lines and temporary tasks of a month (active ones), with totals and evidence gaps. */
@@ -1088,7 +1090,7 @@ export async function listLines(
 }
 
 export async function readMonthLines(db: Db | Tx, personId: string, month: string): Promise<MonthLines> {
-  const [sheet, entries, temps] = await inOrder([
+  const [sheet, entries, temps, close] = await inOrder([
     db.sheet.findUnique({
       where: { personId_month: { personId, month } },
       select: {
@@ -1110,10 +1112,13 @@ export async function readMonthLines(db: Db | Tx, personId: string, month: strin
       where: { personId, month, status: { not: "DELETED" } },
       orderBy: [{ workDate: "asc" }, { createdAt: "asc" }, { id: "asc" }],
     }),
+    db.monthClose.findUnique({ where: { month }, select: { state: true } }),
   ]);
-  const state = sheet?.state ?? null;
-  const lines = entries.map((e) => toLine(e, state));
-  const tempTasks = await tempViews(db, temps, state);
+  const published = close?.state === "PUBLISHED";
+  // a published month's lines are shown read-only, whatever their sheet's state
+  const editableIn = published ? null : (sheet?.state ?? null);
+  const lines = entries.map((e) => toLine(e, editableIn));
+  const tempTasks = await tempViews(db, temps, editableIn);
   const lineTotal = lines.reduce((s, l) => s + l.subtotal, 0);
   const incompleteTotal = lines.filter((l) => l.evidenceMissing.length).reduce((s, l) => s + l.subtotal, 0);
   const tempTotal = tempTasks.reduce((s, t) => s + (t.points ?? 0), 0);
@@ -1125,6 +1130,7 @@ export async function readMonthLines(db: Db | Tx, personId: string, month: strin
     total: lineTotal + tempTotal,
     incompleteTotal,
     evidenceGaps: lines.filter((l) => l.evidenceMissing.length > 0).length,
+    published,
   };
 }
 

@@ -25,7 +25,7 @@
  *   sheet.changed          { month }           the sheet moved on since the summary was shown
  *                                              (expectedVersion differs, or another transition won)
  * Blocker codes in sheetSummary().blockers (same catalog): sheet.empty, sheet.alreadySubmitted { month },
- *   sheet.locked, sheet.futureMonth.
+ *   sheet.locked, sheet.futureMonth, sheet.monthPublished (alone: nothing else matters then).
  */
 import { type Db, inOrder, type Tx } from "../db/client.js";
 import type { SheetState } from "../generated/prisma/enums.js";
@@ -109,7 +109,10 @@ export interface SheetSummary {
   /** submitting now would be marked late */
   lateIfSubmittedNow: boolean;
   canSubmit: boolean;
-  /** why not (DomainError codes): sheet.empty, sheet.alreadySubmitted, sheet.locked, sheet.futureMonth */
+  /**
+   * why not (DomainError codes): sheet.empty, sheet.alreadySubmitted, sheet.locked, sheet.futureMonth;
+   * sheet.monthPublished alone
+   */
   blockers: string[];
 }
 
@@ -131,10 +134,14 @@ function summarize(data: MonthLines, deadline: string, lateNow: boolean, thisMon
   }
   const state = data.sheet?.state ?? null;
   const blockers: string[] = [];
-  if (data.month > thisMonth) blockers.push("sheet.futureMonth");
-  if (state === "SUBMITTED") blockers.push("sheet.alreadySubmitted");
-  else if (state !== null && !isOpenState(state)) blockers.push("sheet.locked");
-  else if (data.lines.length === 0 && data.tempTasks.length === 0) blockers.push("sheet.empty");
+  // a published month takes no more changes: nothing else is worth saying
+  if (data.published) blockers.push("sheet.monthPublished");
+  else {
+    if (data.month > thisMonth) blockers.push("sheet.futureMonth");
+    if (state === "SUBMITTED") blockers.push("sheet.alreadySubmitted");
+    else if (state !== null && !isOpenState(state)) blockers.push("sheet.locked");
+    else if (data.lines.length === 0 && data.tempTasks.length === 0) blockers.push("sheet.empty");
+  }
   return {
     month: data.month,
     sheet: data.sheet,

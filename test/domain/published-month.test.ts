@@ -195,7 +195,7 @@ describe(`a published month takes no more changes (${usingPostgres ? "PostgreSQL
     expect(await refusedRows("UALICE", "temp.delete")).toBe(1);
   });
 
-  it("submit and resubmit: refused (open, returned, no sheet even with allowEmpty)", async () => {
+  it("submit and resubmit: refused (open, returned, no sheet even with allowEmpty); the summary offers no Submit", async () => {
     const { alice, bob, carol } = fx.people;
     const before = await snapshot();
     for (const [actor, opts] of [
@@ -210,6 +210,14 @@ describe(`a published month takes no more changes (${usingPostgres ? "PostgreSQL
     expect(await refusedRows("UALICE", "sheet.submit")).toBe(1);
     expect(await refusedRows("UCAROL", "sheet.submit")).toBe(1);
     expect(await refusedRows("UBOB", "sheet.submit")).toBe(1);
+    for (const actor of [alice, carol, bob]) {
+      const s = await sheetSummary(db.prisma, sheetDeps, actor, M);
+      expect(s).toMatchObject({ canSubmit: false, blockers: ["sheet.monthPublished"] });
+    }
+    const list = await listLines(db.prisma, deps, alice, M);
+    expect(list.published).toBe(true);
+    expect(list.lines.length).toBe(2);
+    expect([...list.lines, ...list.tempTasks].map((x) => x.editable)).toEqual([false, false, false]);
   });
 
   it("the current month is untouched: lines, temporary tasks, undo and the list work as before", async () => {
@@ -226,6 +234,7 @@ describe(`a published month takes no more changes (${usingPostgres ? "PostgreSQL
     const undone = await undoLast(db.prisma, deps, alice);
     expect(undone.removed.kind).toBe("temp");
     const list = await listLines(db.prisma, deps, bob, "2026-11");
+    expect(list).toMatchObject({ published: false });
     expect(list.lines.map((l) => l.editable)).toEqual([true]);
     expect((await sheetSummary(db.prisma, sheetDeps, bob, "2026-11")).canSubmit).toBe(true);
   });
