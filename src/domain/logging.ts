@@ -8,6 +8,10 @@
  * - A work date may be today or earlier, but not before the first day of the previous month; its month's
  *   sheet must be OPEN or RETURNED (SUBMITTED, APPROVED, LOCKED → sheet.locked). The first line of a month
  *   creates the sheet (OPEN).
+ * - A month whose results are published (MonthClose PUBLISHED) takes no more changes, whatever its sheet's
+ *   state (a sheet left open or submitted by a close with exceptions, or no sheet at all): no line, edit,
+ *   delete, undo, evidence or temporary task (sheet.monthPublished). The MonthClose row is share-locked
+ *   before the sheet, as publishMonth takes them, so a change waits for a publish under way.
  * - An entry keeps the points of the item's version in force for the work date's month.
  * - Plausibility: a day above `plausibleDailyPoints` (settings, default 480 points), or a line identical
  *   to one logged within the last minute (same item, date, count and note), is not written: logWork answers
@@ -35,6 +39,7 @@
  *   item.noPoints          { code, name, nameEn, month }  no point version in force for the month
  *   sheet.locked           { month, state }         the month's sheet is SUBMITTED / APPROVED / LOCKED
  *                                                   (audited REFUSED)
+ *   sheet.monthPublished   { month }                the month's results are published (audited REFUSED)
  *   entry.notFound         { entryId }              no such line, or not the actor's (audited REFUSED)
  *   entry.deleted          { entryId }              editing or attaching to a line already deleted
  *   entry.monthChange      { from, to }             updateLine moving a line to another month (delete and
@@ -169,7 +174,7 @@ export interface Line {
   evidenceMissing: CatalogEvidence[];
   /** links, files and ticks attached */
   evidenceCount: number;
-  /** the sheet is open or returned and the line active */
+  /** the sheet is open or returned, the line active and its month not published */
   editable: boolean;
   createdAt: Date;
 }
@@ -323,7 +328,13 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
  * Audits (guard.ts refusalsAudited) the refusals worth keeping (someone else's ids, locked sheets, a missing
  * role), not the typing mistakes of `/log`, then rethrows.
  */
-const AUDITED_REFUSALS = new Set(["entry.notFound", "temp.notFound", "sheet.locked", "auth.forbidden"]);
+const AUDITED_REFUSALS = new Set([
+  "entry.notFound",
+  "temp.notFound",
+  "sheet.locked",
+  "sheet.monthPublished",
+  "auth.forbidden",
+]);
 
 export function auditRefusals<T>(
   db: Db,
@@ -368,6 +379,18 @@ export async function lockSheet(
   return row;
 }
 
+/**
+ * Refuses a change to a month whose results are published (sheet.monthPublished). Inside a transaction
+ * the MonthClose row (when there is one) is share-locked until it ends: a publish under way (which holds
+ * it FOR UPDATE) is waited for, and one starting later waits for this change. Called before the sheet is
+ * locked, the order publishMonth takes them in.
+ */
+export async function requireMonthUnpublished(tx: Db | Tx, month: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ state: string }[]>`
+    SELECT state::text AS state FROM "MonthClose" WHERE month = ${month}::varchar FOR SHARE`;
+  if (rows[0]?.state === "PUBLISHED") throw new DomainError("sheet.monthPublished", { month });
+}
+
 /** Locks an existing sheet row for the rest of the transaction and returns its current state. */
 async function lockExistingSheet(tx: Tx, sheetId: string): Promise<SheetState> {
   const rows = await tx.$queryRaw<{ state: SheetState }[]>`
@@ -397,7 +420,7 @@ export async function totals(
 
 // ───────────────────────────── logWork ─────────────────────────────
 
-/** What kpi_log_work answers (prisma/migrations/20261126120000_log_work_fn), as JSON. */
+/** What kpi_log_work answers (its current version: prisma/migrations/20261127100000_log_work_many), as JSON. */
 export interface LogRow {
   actor_status: "ok" | "unknown" | "inactive";
   person_id: string | null;
@@ -427,6 +450,8 @@ export interface LogRow {
   month_lines: unknown;
   temp_total: unknown;
   evidence: CatalogEvidence[] | null;
+  /** the month's results are published: nothing was written (null when an earlier check answered) */
+  month_published: boolean | null;
 }
 
 export interface LogParams {
@@ -645,13 +670,16 @@ export async function logWork(db: Db, deps: Deps, actor: Actor, input: LogWorkIn
 /**
  * logWork for a Slack user not resolved yet: the person is looked up in the same round trip (the /log
  * command's hot path). Refuses exactly as requireActor + logWork do, the actor's refusals first
- * (auth.unknownUser, auth.inactive); answers the actor with the result.
+ * (auth.unknownUser, auth.inactive); answers the actor with the result. `onActor` is given the person as
+ * soon as they are resolved, before what they asked is refused or answered (so a refusal can be told in
+ * their language).
  */
 export async function logWorkAs(
   db: Db,
   deps: Deps,
   slackUserId: string,
   input: LogWorkInput,
+  opts: { onActor?: (actor: Actor) => void } = {},
 ): Promise<{ actor: Actor; result: LogWorkResult }> {
   let prepared: ReturnType<typeof logParams>;
   try {
@@ -662,11 +690,13 @@ export async function logWorkAs(
   }
   if (hasEvidence(prepared.evidence)) {
     const actor = await requireActor(db, slackUserId);
+    opts.onActor?.(actor);
     return { actor, result: await logWork(db, deps, actor, input) };
   }
   const { params } = prepared;
   const row = await logStatement(db, params);
   const actor = actorOf(row, slackUserId);
+  opts.onActor?.(actor);
   const result = await auditRefusals(db, actor, { action: "entry.create", entityType: "Entry" }, async () =>
     interpret(row, { ...params, personId: actor.personId }, input),
   );
@@ -686,6 +716,7 @@ function interpret(row: LogRow, p: LogParams, input: LogWorkInput): LogWorkResul
       month: p.month,
     });
   }
+  if (row.month_published) throw new DomainError("sheet.monthPublished", { month: p.month });
   const state = row.sheet_state ?? row.cur_state;
   if (state !== null && !isOpenState(state)) throw new DomainError("sheet.locked", { month: p.month, state });
   const pointsPerUnit = num(row.ver_points);
@@ -841,6 +872,7 @@ export async function logTempTask(
         if (!it?.active) throw new DomainError("temp.similarUnknown", { itemId: input.similarItemId });
         similar = { id: it.id, code: it.code, name: it.name, nameEn: it.nameEn };
       }
+      await requireMonthUnpublished(tx, month);
       const sheet = await lockSheet(tx, actor, month, now);
       if (!isOpenState(sheet.state)) throw new DomainError("sheet.locked", { month, state: sheet.state });
       // a retry or double submit within a minute answers the task already recorded
@@ -917,6 +949,7 @@ export async function deleteTempTask(
         return { removed: (await tempViews(tx, [t], null))[0]!, alreadyDeleted: true };
       }
       if (t.status === "PRICED") throw new DomainError("temp.priced", { taskId });
+      await requireMonthUnpublished(tx, t.month);
       const state = await lockExistingSheet(tx, t.sheetId);
       if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: t.month, state });
       const upd = await tx.tempTask.update({ where: { id: t.id }, data: { status: "DELETED" } });
@@ -1027,6 +1060,8 @@ export interface MonthLines {
   incompleteTotal: number;
   /** lines with a required document missing */
   evidenceGaps: number;
+  /** the month's results are published: nothing in it can change (lines and tasks not editable) */
+  published: boolean;
 }
 
 /** The actor's lines and temporary tasks of a month (active ones), with totals and evidence gaps. */
@@ -1055,7 +1090,7 @@ export async function listLines(
 }
 
 export async function readMonthLines(db: Db | Tx, personId: string, month: string): Promise<MonthLines> {
-  const [sheet, entries, temps] = await inOrder([
+  const [sheet, entries, temps, close] = await inOrder([
     db.sheet.findUnique({
       where: { personId_month: { personId, month } },
       select: {
@@ -1077,10 +1112,13 @@ export async function readMonthLines(db: Db | Tx, personId: string, month: strin
       where: { personId, month, status: { not: "DELETED" } },
       orderBy: [{ workDate: "asc" }, { createdAt: "asc" }, { id: "asc" }],
     }),
+    db.monthClose.findUnique({ where: { month }, select: { state: true } }),
   ]);
-  const state = sheet?.state ?? null;
-  const lines = entries.map((e) => toLine(e, state));
-  const tempTasks = await tempViews(db, temps, state);
+  const published = close?.state === "PUBLISHED";
+  // a published month's lines are shown read-only, whatever their sheet's state
+  const editableIn = published ? null : (sheet?.state ?? null);
+  const lines = entries.map((e) => toLine(e, editableIn));
+  const tempTasks = await tempViews(db, temps, editableIn);
   const lineTotal = lines.reduce((s, l) => s + l.subtotal, 0);
   const incompleteTotal = lines.filter((l) => l.evidenceMissing.length).reduce((s, l) => s + l.subtotal, 0);
   const tempTotal = tempTasks.reduce((s, t) => s + (t.points ?? 0), 0);
@@ -1092,12 +1130,14 @@ export async function readMonthLines(db: Db | Tx, personId: string, month: strin
     total: lineTotal + tempTotal,
     incompleteTotal,
     evidenceGaps: lines.filter((l) => l.evidenceMissing.length > 0).length,
+    published,
   };
 }
 
 /**
  * The actor's own entry with its sheet row locked for the rest of the transaction. Someone else's entry
- * and a missing one look the same: entry.notFound.
+ * and a missing one look the same: entry.notFound. An active line of a published month is refused
+ * (sheet.monthPublished); a deleted one is left to the caller (already deleted: nothing to change).
  */
 async function ownEntry(
   tx: Tx,
@@ -1109,6 +1149,7 @@ async function ownEntry(
       ? await tx.entry.findUnique({ where: { id: entryId }, include: LINE_INCLUDE })
       : null;
   if (!entry || entry.personId !== actor.personId) throw new DomainError("entry.notFound", { entryId });
+  if (entry.status === "ACTIVE") await requireMonthUnpublished(tx, entry.month);
   const state = await lockExistingSheet(tx, entry.sheetId);
   return { entry, state };
 }
@@ -1217,7 +1258,8 @@ export type UndoResult =
 /**
  * Removes the actor's most recent active line or unpriced temporary task (imported lines excepted) in an
  * open or returned sheet. Not idempotent by nature: a retried undo removes the next one; buttons should
- * call deleteLine with the line's id instead.
+ * call deleteLine with the line's id instead. When that most recent one is in a published month, undo is
+ * refused (sheet.monthPublished) rather than reaching past it to an older one.
  */
 export async function undoLast(db: Db, _deps: Deps, actor: Actor): Promise<UndoResult> {
   requireActive(actor);
@@ -1237,6 +1279,7 @@ export async function undoLast(db: Db, _deps: Deps, actor: Actor): Promise<UndoR
       ]);
       if (!entry && !task) throw new DomainError("undo.nothing", {});
       if (entry && (!task || entry.createdAt >= task.createdAt)) {
+        await requireMonthUnpublished(tx, entry.month);
         const state = await lockExistingSheet(tx, entry.sheetId);
         if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: entry.month, state });
         const removed = await removeEntry(tx, actor, entry, "entry.undo");
@@ -1247,6 +1290,7 @@ export async function undoLast(db: Db, _deps: Deps, actor: Actor): Promise<UndoR
         };
       }
       const tt = task!;
+      await requireMonthUnpublished(tx, tt.month);
       const state = await lockExistingSheet(tx, tt.sheetId);
       if (!isOpenState(state)) throw new DomainError("sheet.locked", { month: tt.month, state });
       const upd = await tx.tempTask.update({ where: { id: tt.id }, data: { status: "DELETED" } });

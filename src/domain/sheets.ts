@@ -12,6 +12,8 @@
  *   section or the section has no chief (or the person has no section); nobody reviews their own sheet, so
  *   a branch chief's own sheet gets no reviewer (null: the assessment group sees it as unassigned).
  * - An empty sheet (no active line, no temporary task) is submitted only with allowEmpty.
+ * - A month whose results are published takes no submission, whatever its sheet's state (a sheet the close
+ *   left open, returned or submitted could never be decided any more): sheet.monthPublished.
  *
  * DomainError codes (i18n keys under "errors.") and params:
  *   auth.inactive          { user }            the actor is deactivated
@@ -19,10 +21,11 @@
  *   sheet.futureMonth      { month }           the month has not started yet
  *   sheet.empty            { month }           nothing to submit and allowEmpty not set
  *   sheet.locked           { month, state }    the sheet is APPROVED or LOCKED (audited REFUSED)
+ *   sheet.monthPublished   { month }           the month's results are published (audited REFUSED)
  *   sheet.changed          { month }           the sheet moved on since the summary was shown
  *                                              (expectedVersion differs, or another transition won)
  * Blocker codes in sheetSummary().blockers (same catalog): sheet.empty, sheet.alreadySubmitted { month },
- *   sheet.locked, sheet.futureMonth.
+ *   sheet.locked, sheet.futureMonth, sheet.monthPublished (alone: nothing else matters then).
  */
 import { type Db, inOrder, type Tx } from "../db/client.js";
 import type { SheetState } from "../generated/prisma/enums.js";
@@ -38,6 +41,7 @@ import {
   type MonthLines,
   readMonthLines,
   requireActive,
+  requireMonthUnpublished,
   type SheetInfo,
   type TempTaskView,
 } from "./logging.js";
@@ -105,7 +109,10 @@ export interface SheetSummary {
   /** submitting now would be marked late */
   lateIfSubmittedNow: boolean;
   canSubmit: boolean;
-  /** why not (DomainError codes): sheet.empty, sheet.alreadySubmitted, sheet.locked, sheet.futureMonth */
+  /**
+   * why not (DomainError codes): sheet.empty, sheet.alreadySubmitted, sheet.locked, sheet.futureMonth;
+   * sheet.monthPublished alone
+   */
   blockers: string[];
 }
 
@@ -127,10 +134,14 @@ function summarize(data: MonthLines, deadline: string, lateNow: boolean, thisMon
   }
   const state = data.sheet?.state ?? null;
   const blockers: string[] = [];
-  if (data.month > thisMonth) blockers.push("sheet.futureMonth");
-  if (state === "SUBMITTED") blockers.push("sheet.alreadySubmitted");
-  else if (state !== null && !isOpenState(state)) blockers.push("sheet.locked");
-  else if (data.lines.length === 0 && data.tempTasks.length === 0) blockers.push("sheet.empty");
+  // a published month takes no more changes: nothing else is worth saying
+  if (data.published) blockers.push("sheet.monthPublished");
+  else {
+    if (data.month > thisMonth) blockers.push("sheet.futureMonth");
+    if (state === "SUBMITTED") blockers.push("sheet.alreadySubmitted");
+    else if (state !== null && !isOpenState(state)) blockers.push("sheet.locked");
+    else if (data.lines.length === 0 && data.tempTasks.length === 0) blockers.push("sheet.empty");
+  }
   return {
     month: data.month,
     sheet: data.sheet,
@@ -232,7 +243,8 @@ export interface SubmitResult {
 
 /**
  * Submits the actor's sheet for a month: OPEN or RETURNED → SUBMITTED, in one conditional update, with a
- * SheetTransition and an audit row. A repeat (double click, retry) answers alreadySubmitted: true.
+ * SheetTransition and an audit row. A repeat (double click, retry) answers alreadySubmitted: true, unless
+ * the month has been published since (sheet.monthPublished).
  */
 export async function submitSheet(
   db: Db,
@@ -250,6 +262,7 @@ export async function submitSheet(
 
   return auditRefusals(db, actor, { action: "sheet.submit", entityType: "Sheet" }, () =>
     db.$transaction(async (tx) => {
+      await requireMonthUnpublished(tx, month);
       let sheet = await tx.sheet.findUnique({
         where: { personId_month: { personId: actor.personId, month } },
       });

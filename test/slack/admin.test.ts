@@ -35,6 +35,15 @@ describe("administration in Slack", () => {
   };
   const refusedCount = (user: string) =>
     h.db.prisma.auditLog.count({ where: { actor: user, outcome: "REFUSED" } });
+  /** The /kpi handler acks first and writes the refusal after: wait for the count (10 s at most). */
+  const refusedReaches = async (user: string, n: number) => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const count = await refusedCount(user);
+      if (count >= n || Date.now() > deadline) return count;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
 
   it("/kpi admin shows the panels to an admin and refuses anyone else (audited)", async () => {
     await h.slack.slashCommand({ user: ADMIN, command: "/kpi", text: "admin" });
@@ -43,8 +52,8 @@ describe("administration in Slack", () => {
     await h.slack.slashCommand({ user: USERS.zhang, command: "/kpi", text: "admin" });
     await h.slack.waitForEphemeral(USERS.zhang, /not allowed/);
     await h.slack.slashCommand({ user: USERS.zhang, command: "/kpi", text: "admin settings" });
+    expect(await refusedReaches(USERS.zhang, before + 2)).toBe(before + 2);
     expect(h.slack.currentView(USERS.zhang)).toBeUndefined();
-    expect(await refusedCount(USERS.zhang)).toBe(before + 2);
   });
 
   it("settings: invalid values are shown on their fields; valid ones are saved and audited", async () => {

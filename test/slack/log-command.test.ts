@@ -254,6 +254,29 @@ describe("/log over signed HTTP", () => {
     expect(ackText(r)).not.toContain("connection reset");
   });
 
+  it("a refusal by the statement is answered in the person's language at once, even before they are cached", async () => {
+    // someone new to the bot (never cached) whose own language is English, with a submitted sheet
+    const p = h.db.prisma;
+    const person = await p.person.create({
+      data: {
+        slackUserId: USERS.stranger,
+        name: "陌生人",
+        locale: "en",
+        sectionId: h.fx.sectionId,
+        categoryCode: "SERVICE",
+        roles: { create: [{ role: "STAFF" }] },
+      },
+    });
+    await p.sheet.create({
+      data: { personId: person.id, month: "2026-11", state: "SUBMITTED", categoryCode: "SERVICE" },
+    });
+    const before = await counts(h.db);
+    const r = await h.slack.slashCommand({ user: USERS.stranger, command: "/log", text: "fpfs 1" });
+    expect(ackText(r)).toContain("Your 2026-11 sheet is");
+    await settle(h);
+    expect(await counts(h.db)).toEqual({ ...before, audit: before.audit + 1 });
+  });
+
   it("records no Slack rule violations", () => {
     h.slack.assertNoViolations();
   });

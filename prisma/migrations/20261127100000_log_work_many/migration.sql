@@ -3,7 +3,12 @@
 -- written, so both were written; now the second waits for the first and is answered as a duplicate
 -- (the plausibility rule of SCHEME.md, "an identical line twice in a minute asks for confirmation").
 -- A month's first line that finds its sheet created meanwhile by another line checks again against it.
--- The answer's columns are unchanged.
+-- A month whose results are published (MonthClose.state PUBLISHED) takes no line: the answer's new column
+-- month_published says so and nothing is written. The MonthClose row is share-locked before the sheet (the
+-- order publishMonth takes them in), so a line waits for a publish under way and is then refused.
+-- A new OUT column changes the function's result type: the first version is dropped first.
+DROP FUNCTION IF EXISTS kpi_log_work(TEXT, TEXT, TEXT, VARCHAR, VARCHAR, INTEGER, TEXT, TIMESTAMP(3), BOOLEAN,
+                                     INTEGER, TEXT, TEXT, TEXT);
 CREATE OR REPLACE FUNCTION kpi_log_work(
   p_person_id TEXT,
   p_slack_user TEXT,
@@ -45,7 +50,8 @@ CREATE OR REPLACE FUNCTION kpi_log_work(
   OUT sheet_state TEXT,
   OUT sheet_created BOOLEAN,
   OUT temp_total BIGINT,
-  OUT evidence JSON
+  OUT evidence JSON,
+  OUT month_published BOOLEAN
 )
 LANGUAGE plpgsql
 AS $$
@@ -93,6 +99,15 @@ BEGIN
     WHERE v."itemId" = p_item_id AND v."effectiveMonth" <= p_month
     ORDER BY v."effectiveMonth" DESC LIMIT 1;
   IF NOT item_active OR ver_id IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- a published month takes no more changes. FOR SHARE: a publish holding the row (FOR UPDATE) is waited
+  -- for, and one starting now waits for this line. Before the sheet is locked, as publishMonth locks them.
+  SELECT mc.state = 'PUBLISHED' INTO month_published
+    FROM "MonthClose" mc WHERE mc.month = p_month FOR SHARE;
+  month_published := COALESCE(month_published, false);
+  IF month_published THEN
     RETURN;
   END IF;
 

@@ -333,6 +333,8 @@ export const en = {
       empty: "Nothing to submit for {{month}}: no lines yet.",
       futureMonth: "{{month}} has not started yet.",
       alreadySubmitted: "{{month}} is already submitted.",
+      monthPublished:
+        "The results of {{month}} are published: that month takes no more changes (no line, edit, temporary task or submission).",
     },
     entry: {
       notFound: "That line is not among your lines.",

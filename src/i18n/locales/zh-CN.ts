@@ -325,6 +325,7 @@ export const zhCN: Catalog = {
       empty: "{{month}} 没有可提交的记录。",
       futureMonth: "{{month}} 尚未开始。",
       alreadySubmitted: "{{month}} 已提交。",
+      monthPublished: "{{month}} 的考核结果已公布，该月不再接受任何更改（记录、修改、临时性工作或提交）。",
     },
     entry: {
       notFound: "在您的记录中找不到这一条。",

@@ -48,16 +48,18 @@ export async function recordLine(
 
 /**
  * recordLine for a Slack user not resolved yet: the person is looked up in the same round trip (the
- * /log command's path) and the actor cache refreshed with them. Refuses unknown and deactivated people
- * with the same DomainErrors as the actor cache.
+ * /log command's path) and the actor cache refreshed with them, also when the line is refused (the
+ * refusal is then answered in their language). Refuses unknown and deactivated people with the same
+ * DomainErrors as the actor cache.
  */
 export async function recordLineAs(
   ctx: SlackContext,
   slackUserId: string,
   pending: PendingLog,
 ): Promise<{ actor: Actor; outcome: LogOutcome }> {
-  const { actor, result } = await logWorkAs(ctx.db, ctx.deps, slackUserId, logInput(pending, {}));
-  ctx.actors.prime(actor);
+  const { actor, result } = await logWorkAs(ctx.db, ctx.deps, slackUserId, logInput(pending, {}), {
+    onActor: (a) => ctx.actors.prime(a),
+  });
   return { actor, outcome: toOutcome(result, pending) };
 }
 
