@@ -455,15 +455,35 @@ export interface ClosePreview {
   poolOverspent: { spent: string; size: string } | null;
 }
 
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
-}
-
+/**
+ * sha-256 (first 32 hex digits) of everything the computation and the blockers are made of: the month,
+ * the categories' weights, the pool per staff, then each person in input order as one JSON array line
+ * (bigints as decimal strings), then the blockers. Hashed person by person: no single document of the
+ * whole month is built.
+ */
 export function inputsHashOf(loaded: LoadedMonth): string {
-  return createHash("sha256")
-    .update(canonical({ input: loaded.input, blockers: loaded.blockers }))
-    .digest("hex")
-    .slice(0, 32);
+  const { input } = loaded;
+  const h = createHash("sha256");
+  const str = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+  h.update(JSON.stringify([input.month, input.categories, str(input.poolPerStaff)]));
+  for (const p of input.people) {
+    const lines: unknown[] = [];
+    for (const l of p.lines) lines.push(str(l.points), l.count, l.itemCode, l.label, l.ref);
+    h.update(
+      `\n${JSON.stringify([
+        p.personId,
+        p.name,
+        p.categoryCode,
+        p.sectionId,
+        str(p.discretionary),
+        lines,
+        p.tempTasks.map((t) => [str(t.points), t.ref, t.label]),
+        p.quality.map((q) => [str(q.value), q.veto, q.reason, q.ref]),
+      ])}`,
+    );
+  }
+  h.update(`\n${JSON.stringify(loaded.blockers)}`);
+  return h.digest("hex").slice(0, 32);
 }
 
 function requireCloser(closer: Closer): void {
@@ -612,7 +632,9 @@ export const jsonReplacer = (_k: string, v: unknown) => (typeof v === "bigint" ?
 /**
  * Results are written in statements of RESULT_CHUNK rows, each column one array parameter (an array
  * literal, `pgArray`), unnested in SQL: the server parses one array per column, not a JSON document per
- * row. The next chunk is encoded while the server writes the previous one.
+ * row. The steps go as one text of the rows' JSON documents separated by newlines (JSON.stringify never
+ * writes a raw newline), split in SQL: nothing to escape. The next chunk is encoded while the server
+ * writes the previous one.
  */
 const INSERT_RESULTS = `
 INSERT INTO "MonthResult" (id, month, "personId", "categoryCode", "sectionId", "normGroup", raw, "groupMax",
@@ -621,37 +643,37 @@ INSERT INTO "MonthResult" (id, month, "personId", "categoryCode", "sectionId", "
 SELECT gen_random_uuid()::text, $1, r.*
 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::numeric[],
   $9::numeric[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[],
-  $16::bigint[], $17::int[], $18::int[], $19::int[], $20::jsonb[]) AS r`;
+  $16::bigint[], $17::int[], $18::int[], $19::int[], string_to_array($20, E'\\n')::jsonb[]) AS r`;
 
 /** Rows per INSERT statement (each row carries its explanation steps). */
 const RESULT_CHUNK = 2000;
 
-/** The parameters of INSERT_RESULTS for some people ($2…$20; $1 is the month). */
+/** The parameters of INSERT_RESULTS for some people ($2…$20; $1 is the month): resultRow's values. */
 export function resultColumns(people: readonly PersonResult[]): string[] {
-  const cols: (string | null)[][] = Array.from({ length: 19 }, () => []);
+  const cols: (string | null)[][] = Array.from({ length: 18 }, () => []);
+  const steps: string[] = [];
   for (const p of people) {
-    const r = resultRow("", p);
-    cols[0]!.push(r.personId);
-    cols[1]!.push(r.categoryCode);
-    cols[2]!.push(r.sectionId);
-    cols[3]!.push(r.normGroup);
-    cols[4]!.push(r.raw);
-    cols[5]!.push(r.groupMax);
-    cols[6]!.push(r.quantity);
-    cols[7]!.push(r.quality);
-    cols[8]!.push(r.vetoed ? "t" : "f");
-    cols[9]!.push(r.qualityWeight);
-    cols[10]!.push(r.quantityWeight);
-    cols[11]!.push(r.qualityWeighted);
-    cols[12]!.push(r.quantityWeighted);
-    cols[13]!.push(r.discretionary);
-    cols[14]!.push(r.final);
-    cols[15]!.push(String(r.rankOverall));
-    cols[16]!.push(String(r.rankCategory));
-    cols[17]!.push(r.rankSection === null ? null : String(r.rankSection));
-    cols[18]!.push(JSON.stringify(r.steps));
+    cols[0]!.push(p.personId);
+    cols[1]!.push(p.categoryCode);
+    cols[2]!.push(p.sectionId);
+    cols[3]!.push(p.normGroup);
+    cols[4]!.push(p.raw.toString());
+    cols[5]!.push(p.groupMax.toString());
+    cols[6]!.push(rationalTo6(p.quantity));
+    cols[7]!.push(rationalTo6(p.quality));
+    cols[8]!.push(p.vetoed ? "t" : "f");
+    cols[9]!.push(p.qualityWeight);
+    cols[10]!.push(p.quantityWeight);
+    cols[11]!.push(rationalTo6(p.qualityWeighted));
+    cols[12]!.push(rationalTo6(p.quantityWeighted));
+    cols[13]!.push(p.discretionary.toString());
+    cols[14]!.push(p.finalRounded.toString());
+    cols[15]!.push(String(p.rankOverall));
+    cols[16]!.push(String(p.rankCategory));
+    cols[17]!.push(p.rankSection === null ? null : String(p.rankSection));
+    steps.push(JSON.stringify(encodeSteps(p.steps)));
   }
-  return cols.map(pgArray);
+  return [...cols.map(pgArray), steps.join("\n")];
 }
 
 const LOCK_SHEETS = `
