@@ -162,10 +162,8 @@ function decimalText(v: string): string {
   return v.includes(".") ? v.replace(/0+$/, "").replace(/\.$/, "") : v;
 }
 
-/** [item code, effective month, points per unit, Σ count, lines, lines missing documents, their Σ count] */
-type LineTuple = [string, string, number, number, number, number, number];
-
-const cmpLine = (a: LineTuple, b: LineTuple) => cmp(a[0], b[0]) || cmp(a[1], b[1]) || a[2] - b[2];
+/** [point version id, points per unit, Σ count, lines, lines missing documents, their Σ count] */
+type LineTuple = [string, number, number, number, number, number];
 
 async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
   // Every read is by month in SQL (no lists of person ids as parameters): the same few statements for
@@ -255,39 +253,44 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
     people.set(s.personId, { ...s });
   }
 
-  // One pass over the month's lines, aggregated per sheet × point version (two keys to hash, no join
-  // before the aggregation; the sheet gives the person and its state): the counts, and the part whose
-  // required documents are incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax
-  // system, so only lines logged here of items that require documents are checked, and only for them
-  // does the check run). One row per person, its lines as one JSON array of arrays (item code, the
-  // month its point version took effect, points per unit, Σ count, lines, lines missing documents and
-  // their Σ count): twenty thousand rows to read back, not two hundred thousand.
+  // One pass over the month's lines, aggregated per sheet × point version (the sheet gives the person and
+  // its state): the counts, and the part whose required documents are incomplete (SCHEME.md "Evidence";
+  // imported lines carry theirs in the tax system, so only lines logged here of items that require
+  // documents are checked, and only for them does the check run). The lines are read in that order from
+  // the index "Entry_month_lines_idx", which holds every column used here, so PostgreSQL groups them as
+  // it reads (no hash table of the month's lines, no sort). One row per person, its lines as one JSON
+  // array of arrays [point version, points per unit, Σ count, lines, lines missing documents, their
+  // Σ count]: twenty thousand rows to read back, not two hundred thousand.
   const linesByPerson = await q.query<{ personId: string; l: LineTuple[] }>(
-    `SELECT s."personId",
-            json_agg(json_build_array(i.code, v."effectiveMonth", g."pointsPerUnit", g.count, g.lines,
-                                      g."missingLines", g."missingCount")) AS l
+    `SELECT s."personId", g.l
      FROM (
-       SELECT x."sheetId", x."pointVersionId", x."pointsPerUnit", SUM(x.count) AS count, COUNT(*) AS lines,
-              COUNT(*) FILTER (WHERE x.incomplete) AS "missingLines",
-              COALESCE(SUM(x.count) FILTER (WHERE x.incomplete), 0) AS "missingCount"
+       SELECT x."sheetId",
+              json_agg(json_build_array(x."pointVersionId", x."pointsPerUnit", x.count, x.lines,
+                                        x."missingLines", x."missingCount")) AS l
        FROM (
-         SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
-                (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
-                  SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-                    SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
-                  AS incomplete
-         FROM "Entry" e
-         WHERE e.month = $1 AND e.status = 'ACTIVE'
+         SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", SUM(e.count) AS count, COUNT(*) AS lines,
+                COUNT(*) FILTER (WHERE e.incomplete) AS "missingLines",
+                COALESCE(SUM(e.count) FILTER (WHERE e.incomplete), 0) AS "missingCount"
+         FROM (
+           SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
+                  (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
+                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
+                    AS incomplete
+           FROM "Entry" e
+           WHERE e.month = $1 AND e.status = 'ACTIVE'
+         ) e
+         GROUP BY 1, 2, 3
        ) x
-       GROUP BY 1, 2, 3
+       GROUP BY 1
      ) g
-     JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')
-     JOIN "ItemPointVersion" v ON v.id = g."pointVersionId"
-     JOIN "WorkItem" i ON i.id = v."itemId"
-     GROUP BY s."personId"`,
+     JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
     [month],
   );
-  const items = await q.query<{ code: string; name: string }>(`SELECT code, name FROM "WorkItem"`);
+  // after the lines: every point version they name exists by then (a version in use is never deleted)
+  const versions = await q.query<{ id: string; code: string; name: string; effectiveMonth: string }>(
+    `SELECT v.id, i.code, i.name, v."effectiveMonth" FROM "ItemPointVersion" v JOIN "WorkItem" i ON i.id = v."itemId"`,
+  );
   const tempTasks = await q.query<TempRow>(
     `SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
             s.state::text AS "sheetState"
@@ -336,7 +339,17 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
       discretionary: 0n,
     });
   }
-  const itemName = new Map(items.map((i) => [i.code, i.name]));
+  const versionOf = new Map(versions.map((v) => [v.id, v]));
+  // bigints repeated on many lines are shared, not allocated per line
+  const bigints = new Map<number, bigint>();
+  const bigOf = (n: number) => {
+    let b = bigints.get(n);
+    if (b === undefined) {
+      b = BigInt(n);
+      bigints.set(n, b);
+    }
+    return b;
+  };
   const incomplete = new Map<string, EvidenceIncomplete>();
   // the same order on every run (the inputs hash, the step indexes and the list of incomplete lines
   // depend on it): people by id, each one's lines by item code, effective month, points per unit
@@ -344,15 +357,18 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
   for (const r of linesByPerson) {
     const pi = inputs.get(r.personId);
     if (!pi) continue; // not assessed this month (not staff, inactive)
-    r.l.sort(cmpLine);
-    for (const [itemCode, effectiveMonth, pointsPerUnit, count, lines, missingLines, missingCount] of r.l) {
-      const name = itemName.get(itemCode) ?? itemCode;
+    const rows = r.l.map((t) => ({ v: versionOf.get(t[0])!, t }));
+    rows.sort(
+      (a, b) => cmp(a.v.code, b.v.code) || cmp(a.v.effectiveMonth, b.v.effectiveMonth) || a.t[1] - b.t[1],
+    );
+    for (const { v, t } of rows) {
+      const [, pointsPerUnit, count, lines, missingLines, missingCount] = t;
       if (missingLines > 0) {
-        const key = `${r.personId}\u0000${itemCode}`;
+        const key = `${r.personId}\u0000${v.code}`;
         const e = incomplete.get(key) ?? {
           personId: r.personId,
-          itemCode,
-          itemName: name,
+          itemCode: v.code,
+          itemName: v.name,
           lines: 0,
           points: 0n,
         };
@@ -364,13 +380,13 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
       if (counted === 0) continue;
       const n = count - missingCount;
       if (!Number.isSafeInteger(count) || !Number.isSafeInteger(n))
-        throw new DomainError("month.countTooLarge", { person: r.personId, item: itemCode });
+        throw new DomainError("month.countTooLarge", { person: r.personId, item: v.code });
       const line: LineInput = {
-        points: BigInt(pointsPerUnit),
+        points: bigOf(pointsPerUnit),
         count: n,
-        itemCode,
-        label: name,
-        ref: lineRef(itemCode, effectiveMonth, counted),
+        itemCode: v.code,
+        label: v.name,
+        ref: lineRef(v.code, v.effectiveMonth, counted),
       };
       pi.lines.push(line);
     }
