@@ -51,13 +51,21 @@ export interface CloseDeps {
    */
   failpoint?: (stage: "computed" | "results") => void | Promise<void>;
   /**
-   * called as the publishing transaction passes each stage (benchmarks print the breakdown), with a
-   * note for some ("locked": how long the server took, alongside the computation)
+   * called as the publishing transaction passes each stage (benchmarks print the breakdown), with
+   * timings inside some stages (see PublishTrace)
    */
-  trace?: (
-    stage: "claimed" | "loaded" | "computed" | "locked" | "results" | "published",
-    note?: string,
-  ) => void;
+  trace?: (stage: PublishStage, detail?: PublishTrace) => void;
+}
+
+export type PublishStage = "claimed" | "loaded" | "computed" | "locked" | "results" | "published";
+
+export interface PublishTrace {
+  /** "locked": how long the server took to lock the sheets (it runs while the month is computed) */
+  serverMs?: number;
+  /** "results": the part of the stage spent encoding the rows (the server writes one chunk meanwhile) */
+  encodeMs?: number;
+  /** "locked": sheets locked; "results": rows written */
+  rows?: number;
 }
 
 export const EXCEPTION_REASON_MAX = 500;
@@ -643,7 +651,7 @@ INSERT INTO "MonthResult" (id, month, "personId", "categoryCode", "sectionId", "
 SELECT gen_random_uuid()::text, $1, r.*
 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::numeric[],
   $9::numeric[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[],
-  $16::bigint[], $17::int[], $18::int[], $19::int[], string_to_array($20, E'\\n')::jsonb[]) AS r`;
+  $16::bigint[], $17::int[], $18::int[], $19::int[], string_to_array($20, E'\\n')::json[]) AS r`;
 
 /** Rows per INSERT statement (each row carries its explanation steps). */
 const RESULT_CHUNK = 2000;
@@ -776,19 +784,22 @@ export async function publishMonth(
       const locked = await locking;
       if (!locked.ok) throw locked.error;
       const lockedSheets = locked.value;
-      deps.trace?.("locked", `${lockedSheets} sheets in ${lockMs.toFixed(0)} ms, alongside the computation`);
+      deps.trace?.("locked", { serverMs: lockMs, rows: lockedSheets });
 
       let writing: Promise<number> | undefined;
+      let encoding = 0;
       try {
         for (let i = 0; i < result.people.length; i += RESULT_CHUNK) {
+          const t = performance.now();
           const params = [month, ...resultColumns(result.people.slice(i, i + RESULT_CHUNK))];
+          encoding += performance.now() - t;
           if (writing) await writing;
           writing = tx.execute(INSERT_RESULTS, params);
         }
       } finally {
         await writing;
       }
-      deps.trace?.("results");
+      deps.trace?.("results", { encodeMs: encoding, rows: result.people.length });
       await deps.failpoint?.("results");
 
       const exceptions: MonthExceptions | null =
