@@ -339,7 +339,9 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
       discretionary: 0n,
     });
   }
-  const versionOf = new Map(versions.map((v) => [v.id, v]));
+  // each version with its place in line order (item code, then the month it took effect)
+  versions.sort((a, b) => cmp(a.code, b.code) || cmp(a.effectiveMonth, b.effectiveMonth));
+  const versionOf = new Map(versions.map((v, order) => [v.id, { ...v, order }]));
   // bigints repeated on many lines are shared, not allocated per line
   const bigints = new Map<number, bigint>();
   const bigOf = (n: number) => {
@@ -357,11 +359,11 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
   for (const r of linesByPerson) {
     const pi = inputs.get(r.personId);
     if (!pi) continue; // not assessed this month (not staff, inactive)
-    const rows = (JSON.parse(r.l) as LineTuple[]).map((t) => ({ v: versionOf.get(t[0])!, t }));
-    rows.sort(
-      (a, b) => cmp(a.v.code, b.v.code) || cmp(a.v.effectiveMonth, b.v.effectiveMonth) || a.t[1] - b.t[1],
-    );
-    for (const { v, t } of rows) {
+    const rows = JSON.parse(r.l) as LineTuple[];
+    const orderOf = (t: LineTuple) => versionOf.get(t[0])!.order;
+    rows.sort((a, b) => orderOf(a) - orderOf(b) || a[1] - b[1]);
+    for (const t of rows) {
+      const v = versionOf.get(t[0])!;
       const [, pointsPerUnit, count, lines, missingLines, missingCount] = t;
       if (missingLines > 0) {
         const key = `${r.personId}\u0000${v.code}`;
