@@ -60,7 +60,10 @@ export interface CloseDeps {
 export type PublishStage = "claimed" | "loaded" | "computed" | "locked" | "results" | "published";
 
 export interface PublishTrace {
-  /** "locked": how long the server took to lock the sheets (it runs while the month is computed) */
+  /**
+   * "loaded": the time in the statements that read the month (the rest of the stage is JavaScript);
+   * "locked": how long the server took to lock the sheets (it runs while the month is computed)
+   */
   serverMs?: number;
   /** "results": the part of the stage spent encoding the rows (the server writes one chunk meanwhile) */
   encodeMs?: number;
@@ -748,8 +751,23 @@ export async function publishMonth(
         return { month, alreadyPublished: true, staff: n?.n ?? 0, lockedSheets: 0, exceptions: null };
       }
       await prepareMonthRead(tx);
-      const loaded = await loadMonthInput(tx, month);
-      deps.trace?.("loaded");
+      let readMs = 0;
+      const loaded = await loadMonthInput(
+        {
+          kind: tx.kind,
+          async query<T>(text: string, params?: readonly unknown[]) {
+            const t = performance.now();
+            try {
+              return await tx.query<T>(text, params);
+            } finally {
+              readMs += performance.now() - t;
+            }
+          },
+          execute: (text, params) => tx.execute(text, params),
+        },
+        month,
+      );
+      deps.trace?.("loaded", { serverMs: readMs });
       const hash = inputsHashOf(loaded);
       if (opts.expectedHash && opts.expectedHash !== hash) throw new DomainError("close.changed", { month });
       const blockers = namedBlockers(loaded.blockers);
