@@ -22,7 +22,7 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Db, Tx } from "../db/client.js";
-import { pgArray, rawSqlOf } from "../db/raw.js";
+import { pgArray, rawSqlOf, type SqlTx } from "../db/raw.js";
 import { Role } from "../generated/prisma/enums.js";
 import {
   computeMonth,
@@ -702,6 +702,27 @@ FROM locked`;
 /** Marks an announcement being posted (announceTs) so two posters cannot both post. */
 export const CLAIMED = "claimed";
 
+/** Wraps a SqlTx to add up the time its statements run, for the trace. */
+function statementClock() {
+  let total = 0;
+  const timed = async <R>(run: () => Promise<R>): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      total += performance.now() - t;
+    }
+  };
+  return {
+    ms: () => total,
+    wrap: (tx: SqlTx): SqlTx => ({
+      kind: tx.kind,
+      query: <T>(text: string, params?: readonly unknown[]) => timed(() => tx.query<T>(text, params)),
+      execute: (text: string, params?: readonly unknown[]) => timed(() => tx.execute(text, params)),
+    }),
+  };
+}
+
 /** A promise's outcome, awaited later without an unhandled rejection in between. */
 function settled<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   return p.then(
@@ -751,23 +772,9 @@ export async function publishMonth(
         return { month, alreadyPublished: true, staff: n?.n ?? 0, lockedSheets: 0, exceptions: null };
       }
       await prepareMonthRead(tx);
-      let readMs = 0;
-      const loaded = await loadMonthInput(
-        {
-          kind: tx.kind,
-          async query<T>(text: string, params?: readonly unknown[]) {
-            const t = performance.now();
-            try {
-              return await tx.query<T>(text, params);
-            } finally {
-              readMs += performance.now() - t;
-            }
-          },
-          execute: (text, params) => tx.execute(text, params),
-        },
-        month,
-      );
-      deps.trace?.("loaded", { serverMs: readMs });
+      const reading = statementClock();
+      const loaded = await loadMonthInput(reading.wrap(tx), month);
+      deps.trace?.("loaded", { serverMs: reading.ms() });
       const hash = inputsHashOf(loaded);
       if (opts.expectedHash && opts.expectedHash !== hash) throw new DomainError("close.changed", { month });
       const blockers = namedBlockers(loaded.blockers);
