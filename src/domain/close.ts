@@ -9,9 +9,10 @@
  * - publishMonth: ONE transaction that takes the month's MonthClose row FOR UPDATE (so two publishers
  *   queue), re-reads the inputs, refuses when they differ from the previewed hash, refuses blockers unless
  *   a reason names them as exceptions (each blocker is recorded by name in MonthClose.exceptions), computes
- *   with computeMonth, writes every MonthResult, locks the approved sheets (APPROVED → LOCKED, one
- *   SheetTransition each) and marks the month PUBLISHED, with an audit row. A failure anywhere rolls
- *   everything back; publishing a published month changes nothing and answers alreadyPublished.
+ *   with computeMonth while the server locks the approved sheets (APPROVED → LOCKED, one SheetTransition
+ *   each), writes every MonthResult and marks the month PUBLISHED, with an audit row. It runs on the
+ *   database driver itself (src/db/raw.ts), not through Prisma. A failure anywhere rolls everything back;
+ *   publishing a published month changes nothing and answers alreadyPublished.
  * - monthTable / publishedTable: the rows the preview, the announcement and the exports show.
  * The CLI (`close <month>`) and Slack (`/kpi close`) call the same functions; the announcement is the
  * Slack layer's (src/slack/announce.ts).
