@@ -638,9 +638,6 @@ export function resultRow(month: string, p: PersonResult) {
   };
 }
 
-/** JSON.stringify replacer for rows holding bigints. */
-export const jsonReplacer = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
-
 /**
  * Results are written in statements of RESULT_CHUNK rows, each column one array parameter (an array
  * literal, `pgArray`), unnested in SQL: the server parses one array per column, not a JSON document per
