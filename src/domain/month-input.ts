@@ -383,11 +383,14 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
       const n = count - missingCount;
       if (!Number.isSafeInteger(count) || !Number.isSafeInteger(n))
         throw new DomainError("month.countTooLarge", { person: r.personId, item: v.code });
+      // No label: a line names its item by code (codes never change), and whoever shows it takes the
+      // item's name from the catalog in the reader's language (`/kpi why`, the score sheet). Carrying the
+      // Chinese name into every one of the month's explanation steps made them a tenth larger and their
+      // encoding half again slower (non-ASCII text) for a value nobody reads.
       const line: LineInput = {
         points: bigOf(pointsPerUnit),
         count: n,
         itemCode: v.code,
-        label: v.name,
         ref: lineRef(v.code, v.effectiveMonth, counted),
       };
       pi.lines.push(line);
