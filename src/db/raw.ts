@@ -1,10 +1,11 @@
 /**
  * The raw driver behind a Prisma client that `openDatabase` opened (a pg Pool or the PGlite instance),
  * for the few hot statements where Prisma's own per-call work (query compiler, adapter, result mapping)
- * costs more than the statement: the `/log` path calls one SQL function through it.
+ * costs more than the statement: the `/log` path calls one SQL function through it, and publishing a
+ * month runs its whole transaction on it (`transaction`: one pooled connection, BEGIN … COMMIT).
  *
  * A client opened some other way, and a transaction client (`tx`), have none: callers fall back to
- * `$queryRawUnsafe`, which runs the same SQL.
+ * `$queryRawUnsafe`, which runs the same SQL (`prismaSql` wraps a client or `tx` as a `SqlTx`).
  */
 import { type PGlite, parse, protocol } from "@electric-sql/pglite";
 import type pg from "pg";
@@ -21,6 +22,60 @@ export interface RawSql {
    * saves round trips; false for PGlite (one in-process session: calls run one after another anyway)
    */
   readonly batches: boolean;
+  /**
+   * Runs `fn` in one transaction on one connection (a pooled client taken for it; PGlite's own
+   * transaction): committed when `fn` resolves, rolled back when it throws. `fn` must not leave a
+   * statement running when it settles.
+   */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Statements on one connection. Rows come as the driver parses them, and the drivers (pg, PGlite,
+ * Prisma's raw queries) agree only on text, int4, boolean and json columns: select other types as text
+ * (`::text`) and convert in JavaScript. Parameters: strings, numbers, booleans, null (an array goes as
+ * its array literal, see `pgArray`).
+ */
+export interface SqlTx {
+  /** "postgres" (a server connection), "pglite", or "prisma" (through $queryRawUnsafe) */
+  readonly kind: "postgres" | "pglite" | "prisma";
+  query<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** runs a statement, returning the number of rows it affected */
+  execute(text: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** What `prismaSql` needs of a Prisma client or transaction client. */
+export interface PrismaRaw {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** A Prisma client or transaction client as a `SqlTx` (statements through `$queryRawUnsafe`). */
+export function prismaSql(p: PrismaRaw): SqlTx {
+  return {
+    kind: "prisma",
+    query: <T>(text: string, params: readonly unknown[] = []) => p.$queryRawUnsafe<T[]>(text, ...params),
+    execute: (text: string, params: readonly unknown[] = []) => p.$executeRawUnsafe(text, ...params),
+  };
+}
+
+/**
+ * A PostgreSQL array literal of strings (null elements allowed): `{"a","b\"c",NULL}`. Passed as a text
+ * parameter and cast in SQL (`$1::text[]`), it reads the same on pg and PGlite.
+ */
+export function pgArray(values: readonly (string | null)[]): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ",";
+    out += v === null || v === undefined ? "NULL" : `"${escapeArrayElement(v)}"`;
+  }
+  return `${out}}`;
+}
+
+const ARRAY_SPECIAL = /["\\]/g;
+function escapeArrayElement(v: string): string {
+  return v.includes('"') || v.includes("\\") ? v.replace(ARRAY_SPECIAL, "\\$&") : v;
 }
 
 const { serialize } = protocol;
@@ -42,6 +97,32 @@ export function poolRawSql(pool: pg.Pool): RawSql {
       // a named query is prepared on each pooled connection the first time it runs there
       const r = await pool.query({ name, text, values: params });
       return r.rows as T[];
+    },
+    async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      // a connection whose ROLLBACK failed is in an unknown state: it is closed, not returned to the pool
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        try {
+          const out = await fn({
+            kind: "postgres",
+            query: async <R>(text: string, params?: readonly unknown[]) =>
+              (await client.query(text, params as unknown[] | undefined)).rows as R[],
+            execute: async (text: string, params?: readonly unknown[]) =>
+              (await client.query(text, params as unknown[] | undefined)).rowCount ?? 0,
+          });
+          await client.query("COMMIT");
+          return out;
+        } catch (error) {
+          await client.query("ROLLBACK").catch((e: Error) => {
+            broken = e;
+          });
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
     },
   };
 }
@@ -87,6 +168,17 @@ export function pgliteRawSql(pglite: PGlite): RawSql {
   };
   return {
     batches: false,
+    transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+      return pglite.transaction((t) =>
+        fn({
+          kind: "pglite",
+          query: async <R>(text: string, params?: readonly unknown[]) =>
+            (await t.query<R>(text, params as unknown[] | undefined)).rows,
+          execute: async (text: string, params?: readonly unknown[]) =>
+            (await t.query(text, params as unknown[] | undefined)).affectedRows ?? 0,
+        }),
+      );
+    },
     query<T>(name: string, sql: string, params: unknown[]) {
       return pglite._runExclusiveTransaction(() =>
         pglite._runExclusiveQuery(async () => {

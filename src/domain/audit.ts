@@ -4,6 +4,7 @@
  * REFUSED (outside the refused change's transaction, so the refusal is kept).
  */
 import type { Db, Tx } from "../db/client.js";
+import type { SqlTx } from "../db/raw.js";
 
 export interface AuditInput {
   /** Slack user id of the actor, or "system" / "cli" */
@@ -38,4 +39,23 @@ export async function audit(db: Db | Tx, input: AuditInput): Promise<void> {
       after: toJson(input.after) as never,
     },
   });
+}
+
+const INSERT_AUDIT = `INSERT INTO "AuditLog" (actor, "onBehalfOf", action, "entityType", "entityId", outcome, reason,
+  before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`;
+
+/** `audit` on a raw connection (a transaction run through SqlTx): the same row. */
+export async function auditSql(tx: SqlTx, input: AuditInput): Promise<void> {
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(toJson(v)));
+  await tx.execute(INSERT_AUDIT, [
+    input.actor,
+    input.onBehalfOf ?? null,
+    input.action,
+    input.entityType,
+    input.entityId ?? null,
+    input.outcome ?? "OK",
+    input.reason ?? null,
+    json(input.before),
+    json(input.after),
+  ]);
 }

@@ -9,9 +9,10 @@
  * - publishMonth: ONE transaction that takes the month's MonthClose row FOR UPDATE (so two publishers
  *   queue), re-reads the inputs, refuses when they differ from the previewed hash, refuses blockers unless
  *   a reason names them as exceptions (each blocker is recorded by name in MonthClose.exceptions), computes
- *   with computeMonth, writes every MonthResult, locks the approved sheets (APPROVED → LOCKED, one
- *   SheetTransition each) and marks the month PUBLISHED, with an audit row. A failure anywhere rolls
- *   everything back; publishing a published month changes nothing and answers alreadyPublished.
+ *   with computeMonth while the server locks the approved sheets (APPROVED → LOCKED, one SheetTransition
+ *   each), writes every MonthResult and marks the month PUBLISHED, with an audit row. It runs on the
+ *   database driver itself (src/db/raw.ts), not through Prisma. A failure anywhere rolls everything back;
+ *   publishing a published month changes nothing and answers alreadyPublished.
  * - monthTable / publishedTable: the rows the preview, the announcement and the exports show.
  * The CLI (`close <month>`) and Slack (`/kpi close`) call the same functions; the announcement is the
  * Slack layer's (src/slack/announce.ts).
@@ -20,7 +21,9 @@
  * close.reasonTooLong { max }, close.poolOverspent { month, spent, size }.
  */
 import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { Db, Tx } from "../db/client.js";
+import { pgArray, rawSqlOf, type SqlTx } from "../db/raw.js";
 import { Role } from "../generated/prisma/enums.js";
 import {
   computeMonth,
@@ -31,9 +34,9 @@ import {
   type Rational,
 } from "../scoring/index.js";
 import { type Clock, isMonth } from "../util/time.js";
-import { audit, toJson } from "./audit.js";
+import { audit, auditSql, toJson } from "./audit.js";
 import { DomainError } from "./errors.js";
-import { type LoadedMonth, loadMonthInput, type MonthBlockers } from "./month-input.js";
+import { type LoadedMonth, loadMonthInput, type MonthBlockers, prepareMonthRead } from "./month-input.js";
 import { type Actor, requireRole } from "./people.js";
 import { encodeSteps } from "./steps-codec.js";
 
@@ -44,12 +47,29 @@ export interface CloseDeps {
   clock: Clock;
   /**
    * Test hooks inside the publishing transaction: "computed" after the computation, "results" after the
-   * results are written (before the sheets are locked and the month marked published). A throw there
-   * aborts the whole transaction.
+   * results are written (the sheets are locked by then; the month is not yet marked published). A throw
+   * there aborts the whole transaction.
    */
   failpoint?: (stage: "computed" | "results") => void | Promise<void>;
-  /** called as the publishing transaction passes each stage (benchmarks print the breakdown) */
-  trace?: (stage: "claimed" | "loaded" | "computed" | "results" | "locked" | "published") => void;
+  /**
+   * called as the publishing transaction passes each stage (benchmarks print the breakdown), with
+   * timings inside some stages (see PublishTrace)
+   */
+  trace?: (stage: PublishStage, detail?: PublishTrace) => void;
+}
+
+export type PublishStage = "claimed" | "loaded" | "computed" | "locked" | "results" | "published";
+
+export interface PublishTrace {
+  /**
+   * "loaded": the time in the statements that read the month (the rest of the stage is JavaScript);
+   * "locked": how long the server took to lock the sheets (it runs while the month is computed)
+   */
+  serverMs?: number;
+  /** "results": the part of the stage spent encoding the rows (the server writes one chunk meanwhile) */
+  encodeMs?: number;
+  /** "locked": sheets locked; "results": rows written */
+  rows?: number;
 }
 
 export const EXCEPTION_REASON_MAX = 500;
@@ -447,15 +467,35 @@ export interface ClosePreview {
   poolOverspent: { spent: string; size: string } | null;
 }
 
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
-}
-
+/**
+ * sha-256 (first 32 hex digits) of everything the computation and the blockers are made of: the month,
+ * the categories' weights, the pool per staff, then each person in input order as one JSON array line
+ * (bigints as decimal strings), then the blockers. Hashed person by person: no single document of the
+ * whole month is built.
+ */
 export function inputsHashOf(loaded: LoadedMonth): string {
-  return createHash("sha256")
-    .update(canonical({ input: loaded.input, blockers: loaded.blockers }))
-    .digest("hex")
-    .slice(0, 32);
+  const { input } = loaded;
+  const h = createHash("sha256");
+  const str = (v: bigint | null | undefined) => (v === null || v === undefined ? null : v.toString());
+  h.update(JSON.stringify([input.month, input.categories, str(input.poolPerStaff)]));
+  for (const p of input.people) {
+    const lines: unknown[] = [];
+    for (const l of p.lines) lines.push(str(l.points), l.count, l.itemCode, l.label, l.ref);
+    h.update(
+      `\n${JSON.stringify([
+        p.personId,
+        p.name,
+        p.categoryCode,
+        p.sectionId,
+        str(p.discretionary),
+        lines,
+        p.tempTasks.map((t) => [str(t.points), t.ref, t.label]),
+        p.quality.map((q) => [str(q.value), q.veto, q.reason, q.ref]),
+      ])}`,
+    );
+  }
+  h.update(`\n${JSON.stringify(loaded.blockers)}`);
+  return h.digest("hex").slice(0, 32);
 }
 
 function requireCloser(closer: Closer): void {
@@ -495,13 +535,7 @@ export async function previewClose(
     requireCloser(closer);
     if (!isMonth(month)) throw new DomainError("month.invalid", { month });
     const close = await db.monthClose.findUnique({ where: { month } });
-    const loaded = await db.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe("SET LOCAL work_mem = '256MB'");
-        return loadMonthInput(tx, month);
-      },
-      { timeout: 600_000, maxWait: 60_000 },
-    );
+    const loaded = await loadMonthInput(db, month);
     const inputsHash = inputsHashOf(loaded);
     let result: MonthResult;
     let poolOverspent: ClosePreview["poolOverspent"] = null;
@@ -604,42 +638,105 @@ export function resultRow(month: string, p: PersonResult) {
   };
 }
 
-/** JSON.stringify replacer for rows holding bigints. */
-export const jsonReplacer = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
-
+/**
+ * Results are written in statements of RESULT_CHUNK rows, each column one array parameter (an array
+ * literal, `pgArray`), unnested in SQL: the server parses one array per column, not a JSON document per
+ * row. The steps go as one text of the rows' JSON documents separated by newlines (JSON.stringify never
+ * writes a raw newline), split in SQL: nothing to escape. The next chunk is encoded while the server
+ * writes the previous one.
+ */
 const INSERT_RESULTS = `
 INSERT INTO "MonthResult" (id, month, "personId", "categoryCode", "sectionId", "normGroup", raw, "groupMax",
   quantity, quality, vetoed, "qualityWeight", "quantityWeight", "qualityWeighted", "quantityWeighted",
   discretionary, final, "rankOverall", "rankCategory", "rankSection", steps)
-SELECT gen_random_uuid()::text, r.month, r."personId", r."categoryCode", r."sectionId", r."normGroup",
-  r.raw::bigint, r."groupMax"::bigint, r.quantity::numeric, r.quality::numeric, r.vetoed,
-  r."qualityWeight"::numeric, r."quantityWeight"::numeric, r."qualityWeighted"::numeric,
-  r."quantityWeighted"::numeric, r.discretionary::bigint, r.final::bigint, r."rankOverall", r."rankCategory",
-  r."rankSection", r.steps
-FROM json_to_recordset($1::json) AS r(month text, "personId" text, "categoryCode" text, "sectionId" text,
-  "normGroup" text, raw text, "groupMax" text, quantity text, quality text, vetoed boolean,
-  "qualityWeight" text, "quantityWeight" text, "qualityWeighted" text, "quantityWeighted" text,
-  discretionary text, final text, "rankOverall" int, "rankCategory" int, "rankSection" int, steps jsonb)`;
-
-const LOCK_SHEETS = `
-WITH locked AS (
-  UPDATE "Sheet" SET state = 'LOCKED'::"SheetState", version = version + 1, "updatedAt" = $3
-  WHERE month = $1 AND state = 'APPROVED'::"SheetState"
-  RETURNING id
-)
-INSERT INTO "SheetTransition" (id, "sheetId", "fromState", "toState", "actorId", reason, at)
-SELECT gen_random_uuid()::text, id, 'APPROVED'::"SheetState", 'LOCKED'::"SheetState", $2, 'month published', $3
-FROM locked`;
+SELECT gen_random_uuid()::text, $1, r.*
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::numeric[],
+  $9::numeric[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[],
+  $16::bigint[], $17::int[], $18::int[], $19::int[], string_to_array($20, E'\\n')::json[]) AS r`;
 
 /** Rows per INSERT statement (each row carries its explanation steps). */
 const RESULT_CHUNK = 2000;
 
+/** The parameters of INSERT_RESULTS for some people ($2…$20; $1 is the month): resultRow's values. */
+export function resultColumns(people: readonly PersonResult[]): string[] {
+  const cols: (string | null)[][] = Array.from({ length: 18 }, () => []);
+  const steps: string[] = [];
+  for (const p of people) {
+    cols[0]!.push(p.personId);
+    cols[1]!.push(p.categoryCode);
+    cols[2]!.push(p.sectionId);
+    cols[3]!.push(p.normGroup);
+    cols[4]!.push(p.raw.toString());
+    cols[5]!.push(p.groupMax.toString());
+    cols[6]!.push(rationalTo6(p.quantity));
+    cols[7]!.push(rationalTo6(p.quality));
+    cols[8]!.push(p.vetoed ? "t" : "f");
+    cols[9]!.push(p.qualityWeight);
+    cols[10]!.push(p.quantityWeight);
+    cols[11]!.push(rationalTo6(p.qualityWeighted));
+    cols[12]!.push(rationalTo6(p.quantityWeighted));
+    cols[13]!.push(p.discretionary.toString());
+    cols[14]!.push(p.finalRounded.toString());
+    cols[15]!.push(String(p.rankOverall));
+    cols[16]!.push(String(p.rankCategory));
+    cols[17]!.push(p.rankSection === null ? null : String(p.rankSection));
+    steps.push(JSON.stringify(encodeSteps(p.steps)));
+  }
+  return [...cols.map(pgArray), steps.join("\n")];
+}
+
+const LOCK_SHEETS = `
+WITH locked AS (
+  UPDATE "Sheet" SET state = 'LOCKED'::"SheetState", version = version + 1,
+    "updatedAt" = ($3::timestamptz AT TIME ZONE 'UTC')
+  WHERE month = $1 AND state = 'APPROVED'::"SheetState"
+  RETURNING id
+)
+INSERT INTO "SheetTransition" (id, "sheetId", "fromState", "toState", "actorId", reason, at)
+SELECT gen_random_uuid()::text, id, 'APPROVED'::"SheetState", 'LOCKED'::"SheetState", $2, 'month published',
+  ($3::timestamptz AT TIME ZONE 'UTC')
+FROM locked`;
+
 /** Marks an announcement being posted (announceTs) so two posters cannot both post. */
 export const CLAIMED = "claimed";
+
+/** Wraps a SqlTx to add up the time its statements run, for the trace. */
+function statementClock() {
+  let total = 0;
+  const timed = async <R>(run: () => Promise<R>): Promise<R> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      total += performance.now() - t;
+    }
+  };
+  return {
+    ms: () => total,
+    wrap: (tx: SqlTx): SqlTx => ({
+      kind: tx.kind,
+      query: <T>(text: string, params?: readonly unknown[]) => timed(() => tx.query<T>(text, params)),
+      execute: (text: string, params?: readonly unknown[]) => timed(() => tx.execute(text, params)),
+    }),
+  };
+}
+
+/** A promise's outcome, awaited later without an unhandled rejection in between. */
+function settled<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
 
 /**
  * Publishes a month: persist every result, lock the month, in one transaction (see the file header).
  * Publishing a month already published changes nothing (alreadyPublished: true).
+ *
+ * The transaction runs on the raw driver (a pooled connection of its own on a server, PGlite's
+ * transaction when embedded), not through Prisma: Prisma's per-statement work on 20,000 results with
+ * their steps cost more than the statements. While JavaScript computes, the server locks the sheets
+ * (the statement is sent before the computation and awaited after it).
  */
 export async function publishMonth(
   db: Db,
@@ -654,87 +751,113 @@ export async function publishMonth(
     const reason = opts.exceptionReason?.trim() ?? "";
     if (Array.from(reason).length > EXCEPTION_REASON_MAX)
       throw new DomainError("close.reasonTooLong", { max: EXCEPTION_REASON_MAX });
-    return db.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`INSERT INTO "MonthClose" (month, state) VALUES (${month}, 'OPEN') ON CONFLICT DO NOTHING`;
-        const [close] = await tx.$queryRaw<{ state: string }[]>`
-          SELECT state::text AS state FROM "MonthClose" WHERE month = ${month} FOR UPDATE`;
-        deps.trace?.("claimed");
-        if (close?.state === "PUBLISHED") {
-          const staff = await tx.monthResult.count({ where: { month } });
-          return { month, alreadyPublished: true, staff, lockedSheets: 0, exceptions: null };
-        }
-        // the month's lines are aggregated in one hash table: give it room (this transaction only)
-        await tx.$executeRawUnsafe("SET LOCAL work_mem = '256MB'");
-        const loaded = await loadMonthInput(tx, month);
-        deps.trace?.("loaded");
-        const hash = inputsHashOf(loaded);
-        if (opts.expectedHash && opts.expectedHash !== hash)
-          throw new DomainError("close.changed", { month });
-        const blockers = namedBlockers(loaded.blockers);
-        if (blockers.length > 0 && reason === "")
-          throw new DomainError("close.blocked", { month, count: blockers.length });
-        let result: MonthResult;
-        try {
-          result = computeMonth(loaded.input);
-        } catch (e) {
-          if (e instanceof PoolOverspentError)
-            throw new DomainError("close.poolOverspent", {
-              month,
-              spent: formatHundredths(e.spent),
-              size: formatHundredths(e.size),
-            });
-          throw e;
-        }
+    const raw = rawSqlOf(db);
+    if (!raw) throw new Error("publishMonth needs a database opened by openDatabase (its raw driver)");
+    return raw.transaction(async (tx) => {
+      await tx.execute(`INSERT INTO "MonthClose" (month, state) VALUES ($1, 'OPEN') ON CONFLICT DO NOTHING`, [
+        month,
+      ]);
+      const [close] = await tx.query<{ state: string }>(
+        `SELECT state::text AS state FROM "MonthClose" WHERE month = $1 FOR UPDATE`,
+        [month],
+      );
+      deps.trace?.("claimed");
+      if (close?.state === "PUBLISHED") {
+        const [n] = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "MonthResult" WHERE month = $1`,
+          [month],
+        );
+        return { month, alreadyPublished: true, staff: n?.n ?? 0, lockedSheets: 0, exceptions: null };
+      }
+      await prepareMonthRead(tx);
+      const reading = statementClock();
+      const loaded = await loadMonthInput(reading.wrap(tx), month);
+      deps.trace?.("loaded", { serverMs: reading.ms() });
+      const hash = inputsHashOf(loaded);
+      if (opts.expectedHash && opts.expectedHash !== hash) throw new DomainError("close.changed", { month });
+      const blockers = namedBlockers(loaded.blockers);
+      if (blockers.length > 0 && reason === "")
+        throw new DomainError("close.blocked", { month, count: blockers.length });
+
+      // the sheets are locked by the server while the month is computed here
+      const now = deps.clock();
+      const lockStarted = performance.now();
+      let lockMs = 0;
+      const locking = settled(
+        tx.execute(LOCK_SHEETS, [month, actorId(closer), now.toISOString()]).then((n) => {
+          lockMs = performance.now() - lockStarted;
+          return n;
+        }),
+      );
+      let result: MonthResult;
+      try {
+        result = computeMonth(loaded.input);
         deps.trace?.("computed");
         await deps.failpoint?.("computed");
+      } catch (e) {
+        await locking;
+        if (e instanceof PoolOverspentError)
+          throw new DomainError("close.poolOverspent", {
+            month,
+            spent: formatHundredths(e.spent),
+            size: formatHundredths(e.size),
+          });
+        throw e;
+      }
+      const locked = await locking;
+      if (!locked.ok) throw locked.error;
+      const lockedSheets = locked.value;
+      deps.trace?.("locked", { serverMs: lockMs, rows: lockedSheets });
 
+      let writing: Promise<number> | undefined;
+      let encoding = 0;
+      try {
         for (let i = 0; i < result.people.length; i += RESULT_CHUNK) {
-          const chunk = result.people.slice(i, i + RESULT_CHUNK).map((p) => resultRow(month, p));
-          await tx.$executeRawUnsafe(INSERT_RESULTS, JSON.stringify(chunk, jsonReplacer));
+          const t = performance.now();
+          const params = [month, ...resultColumns(result.people.slice(i, i + RESULT_CHUNK))];
+          encoding += performance.now() - t;
+          if (writing) await writing;
+          writing = tx.execute(INSERT_RESULTS, params);
         }
-        deps.trace?.("results");
-        await deps.failpoint?.("results");
+      } finally {
+        await writing;
+      }
+      deps.trace?.("results", { encodeMs: encoding, rows: result.people.length });
+      await deps.failpoint?.("results");
 
-        const now = deps.clock();
-        const lockedSheets = Number(await tx.$executeRawUnsafe(LOCK_SHEETS, month, actorId(closer), now));
-        deps.trace?.("locked");
-        const exceptions: MonthExceptions | null =
-          blockers.length > 0
-            ? { reason, by: actorName(closer), at: now.toISOString(), items: blockers }
-            : null;
-        await tx.monthClose.update({
-          where: { month },
-          data: {
-            state: "PUBLISHED",
-            exceptions: toJson({
-              poolSize: result.pool.size.toString(),
-              exceptions,
-            } satisfies CloseRecord) as never,
-            inputsHash: hash,
-            publishedAt: now,
-            publishedById: actorId(closer),
-          },
-        });
-        await audit(tx, {
-          actor: actorName(closer),
-          action: "month.publish",
-          entityType: "MonthClose",
-          entityId: month,
-          before: { state: close?.state ?? "OPEN" },
-          after: {
-            state: "PUBLISHED",
-            inputsHash: hash,
-            staff: result.people.length,
-            lockedSheets,
-            pool: result.pool,
-            exceptions,
-          },
-        });
-        deps.trace?.("published");
-        return { month, alreadyPublished: false, staff: result.people.length, lockedSheets, exceptions };
-      },
-      { timeout: 600_000, maxWait: 60_000 },
-    );
+      const exceptions: MonthExceptions | null =
+        blockers.length > 0
+          ? { reason, by: actorName(closer), at: now.toISOString(), items: blockers }
+          : null;
+      await tx.execute(
+        `UPDATE "MonthClose" SET state = 'PUBLISHED', exceptions = $2::jsonb, "inputsHash" = $3,
+           "publishedAt" = ($4::timestamptz AT TIME ZONE 'UTC'), "publishedById" = $5
+         WHERE month = $1`,
+        [
+          month,
+          JSON.stringify(toJson({ poolSize: result.pool.size.toString(), exceptions } satisfies CloseRecord)),
+          hash,
+          now.toISOString(),
+          actorId(closer),
+        ],
+      );
+      await auditSql(tx, {
+        actor: actorName(closer),
+        action: "month.publish",
+        entityType: "MonthClose",
+        entityId: month,
+        before: { state: close?.state ?? "OPEN" },
+        after: {
+          state: "PUBLISHED",
+          inputsHash: hash,
+          staff: result.people.length,
+          lockedSheets,
+          pool: result.pool,
+          exceptions,
+        },
+      });
+      deps.trace?.("published");
+      return { month, alreadyPublished: false, staff: result.people.length, lockedSheets, exceptions };
+    });
   });
 }

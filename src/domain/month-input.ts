@@ -19,12 +19,13 @@
  * Blockers: assessed staff whose sheet is not approved (state, or NONE for no sheet), temporary tasks
  * awaiting pricing, staff not yet quality-reviewed (QualityReview), and the unscorable staff above.
  */
-import { type Database, type Db, inOrder, type Tx } from "../db/client.js";
+import type { Database, Db, Tx } from "../db/client.js";
+import { type PrismaRaw, prismaSql, rawSqlOf, type SqlTx } from "../db/raw.js";
 import { SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
 import type { CategoryConfig, LineInput, MonthInput, PersonInput, TempTaskInput } from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
 import { DomainError } from "./errors.js";
-import { readSettings } from "./settings.js";
+import { settingsFrom } from "./settings.js";
 
 export interface PersonInfo {
   personId: string;
@@ -90,18 +91,6 @@ export function noBlockers(b: MonthBlockers): boolean {
   return Object.values(b).every((list) => list.length === 0);
 }
 
-interface LineRow {
-  personId: string;
-  itemCode: string;
-  itemName: string;
-  pointsPerUnit: number;
-  count: bigint;
-  lines: bigint;
-  missingLines: bigint;
-  missingCount: bigint;
-  effectiveMonth: string;
-}
-
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 type StaffRow = PersonInfo;
@@ -132,30 +121,84 @@ export function parseLineRef(
   return m ? { itemCode: m[1]!, effectiveMonth: m[2]!, lines: Number(m[3]) } : null;
 }
 
-export async function loadMonthInput(db: Db | Tx | Database, month: string): Promise<LoadedMonth> {
-  if (!isMonth(month)) throw new DomainError("month.invalid", { month });
-  const p: Db | Tx = "prisma" in db && "sql" in db ? db.prisma : (db as Db | Tx);
+/** What loadMonthInput reads from: a Prisma client or transaction client, an opened database, or a SqlTx. */
+export type MonthInputSource = Db | Tx | Database | SqlTx;
 
+function isSqlTx(db: MonthInputSource): db is SqlTx {
+  return "execute" in db && "kind" in db && typeof (db as SqlTx).execute === "function";
+}
+
+/**
+ * Reads the month's inputs. On a client opened by openDatabase this runs on its raw driver, in one
+ * read transaction of its own; a transaction client (`tx`) reads inside its transaction; a SqlTx (the
+ * publishing transaction) on its connection.
+ */
+export async function loadMonthInput(db: MonthInputSource, month: string): Promise<LoadedMonth> {
+  if (!isMonth(month)) throw new DomainError("month.invalid", { month });
+  if (isSqlTx(db)) return loadWith(db, month);
+  const p: Db | Tx = "prisma" in db && "sql" in db ? db.prisma : (db as Db | Tx);
+  const raw = rawSqlOf(p);
+  if (!raw) return loadWith(prismaSql(p as unknown as PrismaRaw), month);
+  return raw.transaction(async (tx) => {
+    await prepareMonthRead(tx);
+    return loadWith(tx, month);
+  });
+}
+
+/**
+ * Session settings for reading a month (inside a transaction: they end with it). The month's lines are
+ * aggregated in one hash or group aggregate: give it room. No JIT: the aggregate is estimated expensive
+ * (its evidence check is a subquery per line, though it runs only for lines that need documents), so
+ * PostgreSQL would spend more compiling it than running it.
+ */
+export async function prepareMonthRead(tx: SqlTx): Promise<void> {
+  if (tx.kind === "prisma") return;
+  await tx.execute("SET LOCAL work_mem = '256MB'");
+  await tx.execute("SET LOCAL jit = off");
+}
+
+/** A Decimal column read as text ("0.4000") written as Prisma's Decimal writes it ("0.4"). */
+function decimalText(v: string): string {
+  return v.includes(".") ? v.replace(/0+$/, "").replace(/\.$/, "") : v;
+}
+
+/** [point version id, points per unit, Σ count, lines, lines missing documents, their Σ count] */
+type LineTuple = [string, number, number, number, number, number];
+
+async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
   // Every read is by month in SQL (no lists of person ids as parameters): the same few statements for
-  // ten people or twenty thousand.
-  const [staff, categories, weightRows, settings] = await inOrder([
-    p.$queryRaw<StaffRow[]>`
-      SELECT p.id AS "personId", p."slackUserId", p.name, p."nameEn", p."sectionId",
-             sec.code AS "sectionCode", sec.name AS "sectionName",
-             COALESCE(pmc."categoryCode", p."categoryCode") AS "categoryCode"
-      FROM "Person" p
-      JOIN "RoleAssignment" r ON r."personId" = p.id AND r.role = 'STAFF'
-      LEFT JOIN "Section" sec ON sec.id = p."sectionId"
-      LEFT JOIN "PersonMonthCategory" pmc ON pmc."personId" = p.id AND pmc.month = ${month}
-      WHERE p.active
-      ORDER BY p."slackUserId"`,
-    p.category.findMany({ orderBy: [{ sortOrder: "asc" }, { code: "asc" }] }),
-    p.categoryWeight.findMany({
-      where: { effectiveMonth: { lte: month } },
-      orderBy: { effectiveMonth: "desc" },
-    }),
-    readSettings(p),
-  ]);
+  // ten people or twenty thousand. Result columns are text, int4, boolean or json (see SqlTx).
+  const staff = await q.query<StaffRow>(
+    `SELECT p.id AS "personId", p."slackUserId", p.name, p."nameEn", p."sectionId",
+            sec.code AS "sectionCode", sec.name AS "sectionName",
+            COALESCE(pmc."categoryCode", p."categoryCode") AS "categoryCode"
+     FROM "Person" p
+     JOIN "RoleAssignment" r ON r."personId" = p.id AND r.role = 'STAFF'
+     LEFT JOIN "Section" sec ON sec.id = p."sectionId"
+     LEFT JOIN "PersonMonthCategory" pmc ON pmc."personId" = p.id AND pmc.month = $1
+     WHERE p.active
+     ORDER BY p."slackUserId"`,
+    [month],
+  );
+  const categories = await q.query<Omit<CategoryInfo, "weights">>(
+    `SELECT code, name, "nameEn", "coefficientGroup", "sortOrder" FROM "Category" ORDER BY "sortOrder", code`,
+  );
+  const weightRows = await q.query<{
+    categoryCode: string;
+    effectiveMonth: string;
+    qualityWeight: string;
+    quantityWeight: string;
+    normGroup: string;
+  }>(
+    `SELECT DISTINCT ON ("categoryCode") "categoryCode", "effectiveMonth", "qualityWeight"::text AS "qualityWeight",
+            "quantityWeight"::text AS "quantityWeight", "normGroup"
+     FROM "CategoryWeight" WHERE "effectiveMonth" <= $1
+     ORDER BY "categoryCode", "effectiveMonth" DESC`,
+    [month],
+  );
+  const settings = settingsFrom(
+    await q.query<{ key: string; value: unknown }>(`SELECT key, value FROM "Setting"`),
+  );
 
   const catInfo = new Map<string, CategoryInfo>();
   for (const c of categories) {
@@ -169,8 +212,8 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       weights: w
         ? {
             effectiveMonth: w.effectiveMonth,
-            qualityWeight: w.qualityWeight.toString(),
-            quantityWeight: w.quantityWeight.toString(),
+            qualityWeight: decimalText(w.qualityWeight),
+            quantityWeight: decimalText(w.quantityWeight),
             normGroup: w.normGroup,
           }
         : null,
@@ -210,55 +253,78 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
     people.set(s.personId, { ...s });
   }
 
-  const [linesByPerson, items, tempTasks, sheets, adjustments, awards, reviews] = await inOrder([
-    // One pass over the month's lines, aggregated per sheet × point version (two keys to hash, no join
-    // before the aggregation; the sheet gives the person and its state): the counts, and the part whose
-    // required documents are incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax
-    // system, so only lines logged here of items that require documents are checked).
-    // One row per person (the lines as a JSON array): twenty thousand rows to read back, not two hundred
-    // thousand.
-    p.$queryRaw<{ personId: string; l: [string, string, number, number, number, number, number][] }[]>`
-      WITH docs AS (SELECT DISTINCT "itemId" FROM "ItemEvidence")
-      SELECT s."personId",
-             json_agg(json_build_array(v."itemId", v."effectiveMonth", g."pointsPerUnit", g.count, g.lines,
-                                       g."missingLines", g."missingCount")) AS l
-      FROM (
-        SELECT x."sheetId", x."pointVersionId", x."pointsPerUnit", SUM(x.count)::bigint AS count,
-               COUNT(*)::bigint AS lines, COUNT(*) FILTER (WHERE x.incomplete)::bigint AS "missingLines",
-               COALESCE(SUM(x.count) FILTER (WHERE x.incomplete), 0)::bigint AS "missingCount"
-        FROM (
-          SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
-                 (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM docs) AND EXISTS (
-                   SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-                     SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
-                   AS incomplete
-          FROM "Entry" e
-          WHERE e.month = ${month} AND e.status = 'ACTIVE'
-        ) x
-        GROUP BY 1, 2, 3
-      ) g
-      JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')
-      JOIN "ItemPointVersion" v ON v.id = g."pointVersionId"
-      GROUP BY s."personId"`,
-    p.workItem.findMany({ select: { id: true, code: true, name: true } }),
-    p.$queryRaw<TempRow[]>`
-      SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
-             s.state::text AS "sheetState"
-      FROM "TempTask" t JOIN "Sheet" s ON s.id = t."sheetId"
-      WHERE t.month = ${month} AND t.status IN ('PRICED', 'AWAITING_PRICING')
-      ORDER BY t."workDate", t."createdAt", t.id`,
-    p.$queryRaw<{ id: string; personId: string; state: SheetState }[]>`
-      SELECT id, "personId", state::text AS state FROM "Sheet" WHERE month = ${month}`,
-    p.$queryRaw<{ id: string; personId: string; value: number; veto: boolean; reason: string }[]>`
-      SELECT id, "personId", value, veto, reason FROM "QualityAdjustment"
-      WHERE month = ${month} AND "revokedAt" IS NULL
-      ORDER BY "createdAt", id`,
-    p.$queryRaw<{ personId: string; points: bigint }[]>`
-      SELECT "personId", SUM(points)::bigint AS points FROM "DiscretionaryAward"
-      WHERE month = ${month} AND "revokedAt" IS NULL
-      GROUP BY "personId"`,
-    p.$queryRaw<{ personId: string }[]>`SELECT "personId" FROM "QualityReview" WHERE month = ${month}`,
-  ]);
+  // One pass over the month's lines, aggregated per sheet × point version (the sheet gives the person and
+  // its state): the counts, and the part whose required documents are incomplete (SCHEME.md "Evidence";
+  // imported lines carry theirs in the tax system, so only lines logged here of items that require
+  // documents are checked, and only for them does the check run). One row per person, its lines as the
+  // text of one JSON array of arrays [point version, points per unit, Σ count, lines, lines missing
+  // documents, their Σ count] (string_agg of text is several times cheaper for the server than json_agg
+  // of json_build_array; the version id goes through to_json, so the text is JSON whatever it holds):
+  // twenty thousand rows to read back, not two hundred thousand.
+  const linesByPerson = await q.query<{ personId: string; l: string }>(
+    `SELECT s."personId", g.l
+     FROM (
+       SELECT x."sheetId",
+              '[' || string_agg(concat('[', to_json(x."pointVersionId"), ',', x."pointsPerUnit", ',', x.count, ',',
+                                       x.lines, ',', x."missingLines", ',', x."missingCount", ']'), ',') || ']' AS l
+       FROM (
+         SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", SUM(e.count) AS count, COUNT(*) AS lines,
+                COUNT(*) FILTER (WHERE e.incomplete) AS "missingLines",
+                COALESCE(SUM(e.count) FILTER (WHERE e.incomplete), 0) AS "missingCount"
+         FROM (
+           SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
+                  (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
+                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
+                    AS incomplete
+           FROM "Entry" e
+           WHERE e.month = $1 AND e.status = 'ACTIVE'
+         ) e
+         GROUP BY 1, 2, 3
+       ) x
+       GROUP BY 1
+     ) g
+     JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
+    [month],
+  );
+  // after the lines: every point version they name exists by then (a version in use is never deleted)
+  const versions = await q.query<{ id: string; code: string; name: string; effectiveMonth: string }>(
+    `SELECT v.id, i.code, i.name, v."effectiveMonth" FROM "ItemPointVersion" v JOIN "WorkItem" i ON i.id = v."itemId"`,
+  );
+  const tempTasks = await q.query<TempRow>(
+    `SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
+            s.state::text AS "sheetState"
+     FROM "TempTask" t JOIN "Sheet" s ON s.id = t."sheetId"
+     WHERE t.month = $1 AND t.status IN ('PRICED', 'AWAITING_PRICING')
+     ORDER BY t."workDate", t."createdAt", t.id`,
+    [month],
+  );
+  const sheets = await q.query<{ id: string; personId: string; state: SheetState }>(
+    `SELECT id, "personId", state::text AS state FROM "Sheet" WHERE month = $1`,
+    [month],
+  );
+  const adjustments = await q.query<{
+    id: string;
+    personId: string;
+    value: number;
+    veto: boolean;
+    reason: string;
+  }>(
+    `SELECT id, "personId", value, veto, reason FROM "QualityAdjustment"
+     WHERE month = $1 AND "revokedAt" IS NULL
+     ORDER BY "createdAt", id`,
+    [month],
+  );
+  const awards = await q.query<{ personId: string; points: string }>(
+    `SELECT "personId", SUM(points)::text AS points FROM "DiscretionaryAward"
+     WHERE month = $1 AND "revokedAt" IS NULL
+     GROUP BY "personId"`,
+    [month],
+  );
+  const reviews = await q.query<{ personId: string }>(
+    `SELECT "personId" FROM "QualityReview" WHERE month = $1`,
+    [month],
+  );
 
   const inputs = new Map<string, PersonInput>();
   for (const info of people.values()) {
@@ -273,63 +339,62 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
       discretionary: 0n,
     });
   }
-  const itemOf = new Map(items.map((i) => [i.id, i]));
-  const lineRows: LineRow[] = [];
-  for (const r of linesByPerson) {
-    for (const [itemId, effectiveMonth, pointsPerUnit, count, lines, missingLines, missingCount] of r.l) {
-      const item = itemOf.get(itemId)!;
-      lineRows.push({
-        personId: r.personId,
-        itemCode: item.code,
-        itemName: item.name,
-        pointsPerUnit,
-        count: BigInt(count),
-        lines: BigInt(lines),
-        missingLines: BigInt(missingLines),
-        missingCount: BigInt(missingCount),
-        effectiveMonth,
-      });
+  // each version with its place in line order (item code, then the month it took effect)
+  versions.sort((a, b) => cmp(a.code, b.code) || cmp(a.effectiveMonth, b.effectiveMonth));
+  const versionOf = new Map(versions.map((v, order) => [v.id, { ...v, order }]));
+  // bigints repeated on many lines are shared, not allocated per line
+  const bigints = new Map<number, bigint>();
+  const bigOf = (n: number) => {
+    let b = bigints.get(n);
+    if (b === undefined) {
+      b = BigInt(n);
+      bigints.set(n, b);
     }
-  }
+    return b;
+  };
   const incomplete = new Map<string, EvidenceIncomplete>();
-  // the same order on every run (the inputs hash and the step indexes depend on it)
-  lineRows.sort(
-    (a, b) =>
-      cmp(a.personId, b.personId) ||
-      cmp(a.itemCode, b.itemCode) ||
-      cmp(a.effectiveMonth, b.effectiveMonth) ||
-      a.pointsPerUnit - b.pointsPerUnit,
-  );
-  for (const r of lineRows) {
+  // the same order on every run (the inputs hash, the step indexes and the list of incomplete lines
+  // depend on it): people by id, each one's lines by item code, effective month, points per unit
+  linesByPerson.sort((a, b) => cmp(a.personId, b.personId));
+  for (const r of linesByPerson) {
     const pi = inputs.get(r.personId);
     if (!pi) continue; // not assessed this month (not staff, inactive)
-    const missingLines = Number(r.missingLines);
-    if (missingLines > 0) {
-      const key = `${r.personId}\u0000${r.itemCode}`;
-      const e = incomplete.get(key) ?? {
-        personId: r.personId,
-        itemCode: r.itemCode,
-        itemName: r.itemName,
-        lines: 0,
-        points: 0n,
+    const rows = JSON.parse(r.l) as LineTuple[];
+    const orderOf = (t: LineTuple) => versionOf.get(t[0])!.order;
+    rows.sort((a, b) => orderOf(a) - orderOf(b) || a[1] - b[1]);
+    for (const t of rows) {
+      const v = versionOf.get(t[0])!;
+      const [, pointsPerUnit, count, lines, missingLines, missingCount] = t;
+      if (missingLines > 0) {
+        const key = `${r.personId}\u0000${v.code}`;
+        const e = incomplete.get(key) ?? {
+          personId: r.personId,
+          itemCode: v.code,
+          itemName: v.name,
+          lines: 0,
+          points: 0n,
+        };
+        e.lines += missingLines;
+        e.points += BigInt(missingCount) * BigInt(pointsPerUnit);
+        incomplete.set(key, e);
+      }
+      const counted = lines - missingLines;
+      if (counted === 0) continue;
+      const n = count - missingCount;
+      if (!Number.isSafeInteger(count) || !Number.isSafeInteger(n))
+        throw new DomainError("month.countTooLarge", { person: r.personId, item: v.code });
+      // No label: a line names its item by code (codes never change), and whoever shows it takes the
+      // item's name from the catalog in the reader's language (`/kpi why`, the score sheet). Carrying the
+      // Chinese name into every one of the month's explanation steps made them a tenth larger and their
+      // encoding half again slower (non-ASCII text) for a value nobody reads.
+      const line: LineInput = {
+        points: bigOf(pointsPerUnit),
+        count: n,
+        itemCode: v.code,
+        ref: lineRef(v.code, v.effectiveMonth, counted),
       };
-      e.lines += missingLines;
-      e.points += BigInt(r.missingCount) * BigInt(r.pointsPerUnit);
-      incomplete.set(key, e);
+      pi.lines.push(line);
     }
-    const lines = Number(r.lines) - missingLines;
-    if (lines === 0) continue;
-    const count = Number(BigInt(r.count) - BigInt(r.missingCount));
-    if (!Number.isSafeInteger(count))
-      throw new DomainError("month.countTooLarge", { person: r.personId, item: r.itemCode });
-    const line: LineInput = {
-      points: BigInt(r.pointsPerUnit),
-      count,
-      itemCode: r.itemCode,
-      label: r.itemName,
-      ref: lineRef(r.itemCode, r.effectiveMonth, lines),
-    };
-    pi.lines.push(line);
   }
   const approved = new Set<string>([SheetState.APPROVED, SheetState.LOCKED]);
   for (const t of tempTasks) {
@@ -361,7 +426,7 @@ export async function loadMonthInput(db: Db | Tx | Database, month: string): Pro
   }
   for (const a of awards) {
     const pi = inputs.get(a.personId);
-    if (pi) pi.discretionary = BigInt(a.points ?? 0);
+    if (pi) pi.discretionary = BigInt(a.points ?? "0");
   }
 
   const sheetOf = new Map(sheets.map((s) => [s.personId, s]));

@@ -77,7 +77,13 @@ export function defaultSettings(): Settings {
 }
 
 export async function readSettings(db: Db | Tx): Promise<Settings & { problems: string[] }> {
-  const rows = await db.setting.findMany();
+  return settingsFrom(await db.setting.findMany());
+}
+
+/** The settings from the Setting table's rows (key, value as stored), defaults for what is missing. */
+export function settingsFrom(
+  rows: readonly { key: string; value: unknown }[],
+): Settings & { problems: string[] } {
   const raw: Record<string, unknown> = {};
   for (const r of rows) raw[r.key] = r.value;
   const problems: string[] = [];

@@ -35,13 +35,65 @@ const plain = (v: unknown): unknown =>
 
 /** Steps → compact arrays, JSON-ready (no bigint, no class instances left). */
 export function encodeSteps(steps: readonly ExplainStep[]): unknown[][] {
-  return steps.map((s) => {
-    const rec = s as unknown as Record<string, unknown>;
-    const fields = STEP_FIELDS[s.kind];
-    const out: unknown[] = [s.kind];
-    for (const f of fields) out.push(plain(rec[f]));
-    return out;
-  });
+  return steps.map(encodeStep);
+}
+
+/**
+ * One step → its array, field by field in STEP_FIELDS order, written out per kind (publishing encodes
+ * some 600,000 steps; a loop over the field names costs twice as much). Tested equal to the generic
+ * form, `encodeStepGeneric`, for every kind.
+ */
+function encodeStep(s: ExplainStep): unknown[] {
+  switch (s.kind) {
+    case "line":
+      return ["line", s.index, s.ref, s.itemCode, s.label, s.count, `${s.pointsPerUnit}`, `${s.points}`];
+    case "tempTask":
+      return ["tempTask", s.index, s.ref, s.label, s.priced, `${s.points}`];
+    case "raw":
+      return ["raw", `${s.linesRaw}`, `${s.tempRaw}`, `${s.raw}`, s.unpricedTempCount];
+    case "groupMax":
+      return ["groupMax", s.normGroup, s.categories, s.members, `${s.max}`, s.maxHolders];
+    case "quantity":
+      return ["quantity", `${s.raw}`, `${s.groupMax}`, s.zeroMax, s.value.toString()];
+    case "qualityBase":
+      return ["qualityBase", s.value.toString()];
+    case "qualityAdjustment":
+      return ["qualityAdjustment", s.index, `${s.value}`, s.veto, s.reason, s.ref, s.runningTotal.toString()];
+    case "qualityFloor":
+      return ["qualityFloor", s.before.toString(), s.after.toString(), s.applied];
+    case "veto":
+      return ["veto", s.applied, s.adjustmentIndexes, s.before.toString(), s.after.toString()];
+    case "quality":
+      return ["quality", s.value.toString()];
+    case "weights":
+      return [
+        "weights",
+        s.categoryCode,
+        s.qualityWeight,
+        s.quantityWeight,
+        s.qualityWeighted.toString(),
+        s.quantityWeighted.toString(),
+      ];
+    case "discretionary":
+      return ["discretionary", `${s.value}`];
+    case "final":
+      return ["final", s.value.toString()];
+    case "round":
+      return ["round", s.mode, s.exact.toString(), `${s.rounded}`];
+    case "rank":
+      return ["rank", s.scope, s.scopeKey, s.rank, s.of, s.sharedBy];
+    default:
+      return encodeStepGeneric(s);
+  }
+}
+
+/** One step → its array by STEP_FIELDS (what encodeStep writes out per kind). */
+export function encodeStepGeneric(s: ExplainStep): unknown[] {
+  const rec = s as unknown as Record<string, unknown>;
+  const fields = STEP_FIELDS[s.kind];
+  const out: unknown[] = [s.kind];
+  for (const f of fields) out.push(plain(rec[f]));
+  return out;
 }
 
 export type DecodedStep = { kind: string } & Record<string, unknown>;

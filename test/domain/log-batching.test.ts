@@ -87,6 +87,7 @@ describe.runIf(usingPostgres)("batches that fail (fault injection around the rea
       batches: () => batches,
       raw: {
         batches: true,
+        transaction: (fn) => real.transaction(fn),
         async query<T>(name: string, text: string, params: unknown[]): Promise<T[]> {
           if (name === "kpi_log_work_many") {
             batches++;
