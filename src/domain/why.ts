@@ -141,6 +141,11 @@ async function latestPublished(db: Db): Promise<string | null> {
   return c?.month ?? null;
 }
 
+/** Whether `actor` may ask for someone else's explanation at all (the group: anyone; a chief: their section). */
+export function mayExplainOthers(actor: Actor): boolean {
+  return hasRole(actor, Role.ASSESSMENT_GROUP) || actor.chiefOf.length > 0;
+}
+
 /**
  * The explanation of `target`'s result (a Slack user id; default: the actor) for `month` (default: the
  * latest published month).
@@ -152,6 +157,10 @@ export async function explainResult(
 ): Promise<Explanation> {
   const targetSlack = input.target ?? actor.slackUserId;
   try {
+    // someone who may only see their own result is refused before the name is looked up, so they
+    // never learn whether it exists
+    if (targetSlack !== actor.slackUserId && !mayExplainOthers(actor))
+      throw new DomainError("auth.forbidden", { roles: "ASSESSMENT_GROUP, SECTION_CHIEF" });
     const person = await db.person.findUnique({
       where: { slackUserId: targetSlack },
       include: { section: true },

@@ -54,4 +54,4 @@ export {
   revokeQualityAdjustment,
 } from "../domain/quality.js";
 export { defaultSubmitMonth, sheetSummary, submitSheet } from "../domain/sheets.js";
-export { type Explanation, explainResult, type StoredStep } from "../domain/why.js";
+export { type Explanation, explainResult, mayExplainOthers, type StoredStep } from "../domain/why.js";

@@ -244,6 +244,11 @@ describe("/kpi close and publish", () => {
     expect(own).toContain("-5.00 发票发售差错 → 95.00");
     expect(own).toContain("✔ 仅凭以上步骤重算：98.00");
     expect(await kpi(USERS.zhang, `why <@${USERS.li}>`)).toContain("无权");
+    // a staff member naming someone is refused the same way whether the name exists or not
+    const known = await kpi(USERS.zhang, `why 刘洋 ${M}`);
+    const unknown = await kpi(USERS.zhang, `why 没这个人 ${M}`);
+    expect(known).toContain("无权");
+    expect(unknown).toBe(known);
     const chief = await kpi(USERS.chief, `why <@${USERS.prefers}|刘洋> ${M}`);
     expect(chief).toContain("一票否决");
     const group = await kpi(USERS.anna, `why 张伟 ${M}`);

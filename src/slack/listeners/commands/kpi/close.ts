@@ -18,6 +18,7 @@ import {
   type ClosePreview,
   explainResult,
   findPersonRef,
+  mayExplainOthers,
   previewClose,
 } from "../../../domain.js";
 import { isMonthValue } from "../../../values.js";
@@ -65,8 +66,14 @@ const why: KpiSubcommand = async ({ ctx, actor, lang, t, rest, send }) => {
     if (target !== undefined) return void (await send(simpleMessage(t("why.usage"))));
     const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(p);
     const found = mention ? mention[1]! : await findPersonRef(ctx.db, p);
-    if (!found)
+    if (!found) {
+      // refused as any other person would be (explainResult): nobody learns whether a name exists
+      if (!mayExplainOthers(actor)) {
+        target = p.slice(0, 60);
+        continue;
+      }
       return void (await send(simpleMessage(t("errors.why.unknownPerson", { who: p.slice(0, 60) }))));
+    }
     target = found;
   }
   const e = await explainResult(ctx.db, actor, {
