@@ -12,9 +12,9 @@
  * - nudge-daily: active staff who logged nothing (no line, no temporary task) that day;
  * - summary: the admins (after a run).
  *
- * remind-review, escalate-review and remind-quality tell nobody about a month whose results are published
- * (MonthClose PUBLISHED): its sheets can no longer be decided nor its quality scores recorded (as /kpi
- * review, which lists nothing for such a month).
+ * No job tells anyone about a month whose results are published (MonthClose PUBLISHED): its sheets can
+ * no longer be submitted or decided, nor its quality scores recorded (as /kpi review, which lists nothing
+ * for such a month, and /log submit, which refuses it).
  */
 import type { Db } from "../db/client.js";
 import type { DeadlineSettings } from "../domain/deadlines.js";
@@ -100,6 +100,7 @@ export async function recipientsFor(
   switch (job) {
     case "remind-early":
     case "remind-submit": {
+      if (await isClosedMonth(db, period)) return [];
       const deadline = submitDeadline(period, settings);
       const { staff, byPerson } = await notSubmitted(db, period);
       return staff.flatMap((p) => {
@@ -181,6 +182,7 @@ export async function recipientsFor(
       return group.map((g) => recipient(g, { kind: "quality", month: period, deadline, staff: missing }));
     }
     case "escalate-submit": {
+      if (await isClosedMonth(db, period)) return [];
       const deadline = submitDeadline(period, settings);
       const staff = await activeWithRole(db, "STAFF");
       const sheets = await db.sheet.findMany({

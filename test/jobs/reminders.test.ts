@@ -168,15 +168,19 @@ describe("the 7th: reviewers and the assessment group", () => {
 });
 
 describe("a published month", () => {
-  it("reminds and escalates nobody about its sheets or quality scores: they can no longer be decided or recorded", async () => {
+  it("reminds and escalates nobody about its sheets or quality scores: they can no longer be submitted, decided or recorded", async () => {
     h = await startJobsHarness({ at: "2026-11-06T12:00:00+08:00", seed: seedOctober });
     // previewed, not published: the reviewer and the group would still be told
     await h.db.prisma.monthClose.create({ data: { month: M, state: "OPEN", previewedAt: new Date() } });
-    const who = async (job: "remind-review" | "remind-quality" | "escalate-review") =>
+    const who = async (
+      job: "remind-review" | "remind-quality" | "escalate-review" | "remind-submit" | "escalate-submit",
+    ) =>
       (await h!.app.jobs.runJob(job, M, { trigger: "cli", dryRun: true })).dryRun?.map((r) => r.slackUserId);
     expect(await who("remind-review")).toEqual([JOB_USERS.chief]);
     expect(await who("remind-quality")).toEqual([JOB_USERS.group]);
     expect(await who("escalate-review")).toEqual([JOB_USERS.group]);
+    const submitBefore = [await who("remind-submit"), await who("escalate-submit")];
+    expect(submitBefore.map((w) => w?.length ?? 0)).not.toContain(0);
 
     // published with prefers' sheet still SUBMITTED (closed with exceptions), zhang the only one scored
     await h.db.prisma.monthClose.update({
@@ -186,6 +190,9 @@ describe("a published month", () => {
     expect(await who("remind-review")).toEqual([]);
     expect(await who("remind-quality")).toEqual([]);
     expect(await who("escalate-review")).toEqual([]);
+    // nor told to submit a sheet that /log submit now refuses
+    expect(await who("remind-submit")).toEqual([]);
+    expect(await who("escalate-submit")).toEqual([]);
 
     h.clock.set("2026-11-07T09:00:00+08:00");
     const seventh = await h.app.jobs.runDueJobs();
