@@ -218,6 +218,9 @@ describe("/kpi close and publish", () => {
     const posts = h.slack.messages(RESULTS).length;
     const text = await kpi(USERS.anna, `close ${M}`);
     expect(text).toContain("2026-10 is published");
+    // the publish time in the scheme's zone (the test clock: 2026-11-20 10:00 in Shanghai), as every other time
+    expect(text).toMatch(/Published 2026-11-20 10:\d\d by /);
+    expect(text).not.toContain("UTC");
     expect(text).not.toContain("[Publish…]");
     const r = await h.slack.sendInteraction({
       type: "view_submission",

@@ -7,7 +7,7 @@
 
 import type { Lang } from "../../../../i18n/index.js";
 import { translator } from "../../../../i18n/index.js";
-import { shiftMonth } from "../../../../util/time.js";
+import { localDateTime, shiftMonth } from "../../../../util/time.js";
 import { closePreviewMessage } from "../../../blocks/close.js";
 import type { Message } from "../../../blocks/kit.js";
 import { simpleMessage } from "../../../blocks/log-reply.js";
@@ -39,7 +39,8 @@ export async function closePreviewReply(
       ? await ctx.db.person.findUnique({ where: { id: p.published.by }, select: { name: true } })
       : null;
     publishedBy = by?.name ?? p.published.by ?? "";
-    publishedAt = `${p.published.at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+    // in the scheme's zone, as every other time the bot shows
+    publishedAt = localDateTime(p.published.at, ctx.deps.timeZone);
   }
   return closePreviewMessage(translator(lang), lang, p, {
     ...(publishedBy !== undefined ? { publishedBy } : {}),
