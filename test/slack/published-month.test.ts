@@ -91,6 +91,9 @@ describe("a published month over signed HTTP", () => {
     const summary = await h.slack.waitForEphemeral(USERS.zhang, /提交 2026-10 积分表/);
     expect(textOf(summary)).toContain(ZH);
     expect(textOf(summary)).not.toContain("[提交 2026-10]");
+    // not "cannot submit yet": it never can be
+    expect(textOf(summary)).toContain("无法提交：");
+    expect(textOf(summary)).not.toContain("暂时");
     await h.slack.slashCommand({ user: USERS.zhang, command: "/log", text: `list ${M}` });
     const list = textOf(await h.slack.waitForEphemeral(USERS.zhang, /我的记录：2026-10/));
     expect(list).toContain("🔒 不可修改");

@@ -102,7 +102,7 @@ export const en = {
     lateWarning: "⏰ The deadline has passed: the sheet will be marked late.",
     button: "Submit {{month}}",
     resubmit: "Resubmit {{month}}",
-    blockers: "Cannot submit yet:",
+    blockers: "Cannot be submitted:",
     done: "📨 Submitted {{month}}: *{{total}}* in {{lines}} lines.",
     doneLate: "📨 Submitted {{month}} (late): *{{total}}* in {{lines}} lines.",
     already: "{{month}} is already submitted ({{state}}).",

@@ -99,7 +99,7 @@ export const zhCN: Catalog = {
     lateWarning: "⏰ 已过截止日期，提交后将标记为逾期。",
     button: "提交 {{month}}",
     resubmit: "重新提交 {{month}}",
-    blockers: "暂时不能提交：",
+    blockers: "无法提交：",
     done: "📨 已提交 {{month}}：*{{total}}*，共 {{lines}} 条。",
     doneLate: "📨 已提交 {{month}}（逾期）：*{{total}}*，共 {{lines}} 条。",
     already: "{{month}} 已经提交（{{state}}）。",
