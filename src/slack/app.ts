@@ -218,7 +218,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       await jobs.stop();
       const drainMs = opts.drainMs ?? 10_000;
       if (front) {
-        front.beginDrain(server);
+        await front.beginDrain(server);
         let done = await settled(drainMs);
         // a request on a connection accepted just before the listener closed may still be on its way
         await new Promise((r) => setTimeout(r, 250));

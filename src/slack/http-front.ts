@@ -40,8 +40,8 @@ export interface HttpFront {
   receiver: HTTPReceiver;
   /** HTTP requests received and not yet answered */
   pending(): number;
-  /** stop accepting connections, close idle ones, answer the rest with Connection: close */
-  beginDrain(server: Server | undefined): void;
+  /** stop accepting connections (resolves once the listener is closed), answer the rest with Connection: close */
+  beginDrain(server: Server | undefined): Promise<void>;
   draining(): boolean;
 }
 
@@ -203,14 +203,20 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
     receiver,
     pending: () => pending,
     draining: () => draining,
-    beginDrain(server) {
+    async beginDrain(server) {
       if (draining) return;
       draining = true;
       if (server) {
-        // Stop listening. Node's close() also drops the connections it deems idle, which includes one just
-        // accepted whose request is not parsed yet: that request would be lost (a reset, never retried by
-        // a load balancer since it was sent). Keep them: every response now says Connection: close, and
-        // the connections still open once the requests are done are closed by the caller.
+        // Stop listening, right after the event loop's poll phase has accepted every connection waiting
+        // in the kernel's accept queue (setImmediate runs just after it): closing the listening socket
+        // resets the connections still queued there, whose requests a load balancer has already sent and
+        // will not send again (a POST). The window left is the rest of that poll phase, not a whole turn
+        // of a busy loop.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Node's close() also drops the connections it deems idle, which includes one just accepted whose
+        // request is not parsed yet: that request would be lost the same way. Keep them: every response
+        // now says Connection: close, and the connections still open once the requests are done are
+        // closed by the caller.
         const closeIdle = server.closeIdleConnections;
         server.closeIdleConnections = () => {};
         try {
