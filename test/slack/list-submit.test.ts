@@ -148,8 +148,16 @@ describe("/log list and /log submit over signed HTTP", () => {
         message: { channel: summary.channel, ts: summary.ts },
       });
     await Promise.all([click(), click()]);
-    const done = await h.slack.waitForEphemeral(USERS.zhang, /已提交 2026-11/);
-    expect(textOf(done)).toContain("*69.00 分*，共 2 条");
+    // the click that submits answers with the total; the other answers that it is already submitted.
+    // Both replace the same message, in either order, so the success is looked for among the posts.
+    const done = await h.slack.waitFor(
+      () =>
+        h.slack.responses.find(
+          (p) => p.user === USERS.zhang && /已提交 2026-11/.test(JSON.stringify(p.body)),
+        ),
+      { description: "the submit confirmation through response_url" },
+    );
+    expect(JSON.stringify(done.body)).toContain("*69.00 分*，共 2 条");
     const sheet = await h.db.prisma.sheet.findFirstOrThrow({
       where: { personId: h.fx.people.zhang, month: "2026-11" },
     });
