@@ -78,7 +78,7 @@ function requireBranchChief(actor: Actor): void {
 }
 
 async function readPool(db: Db | Tx, month: string): Promise<PoolView> {
-  const loaded = await loadMonthInput(db, month);
+  const loaded = await loadMonthInput(db, month, { lines: "summed" });
   const rows = await db.discretionaryAward.findMany({
     where: { month, revokedAt: null },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],

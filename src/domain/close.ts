@@ -489,6 +489,7 @@ export function inputsHashOf(loaded: LoadedMonth): string {
         p.sectionId,
         str(p.discretionary),
         lines,
+        p.linesTotal ? [str(p.linesTotal.points), p.linesTotal.lines, p.linesTotal.units] : null,
         p.tempTasks.map((t) => [str(t.points), t.ref, t.label]),
         p.quality.map((q) => [str(q.value), q.veto, q.reason, q.ref]),
       ])}`,
@@ -535,7 +536,7 @@ export async function previewClose(
     requireCloser(closer);
     if (!isMonth(month)) throw new DomainError("month.invalid", { month });
     const close = await db.monthClose.findUnique({ where: { month } });
-    const loaded = await loadMonthInput(db, month);
+    const loaded = await loadMonthInput(db, month, { lines: "summed" });
     const inputsHash = inputsHashOf(loaded);
     let result: MonthResult;
     let poolOverspent: ClosePreview["poolOverspent"] = null;
@@ -771,7 +772,7 @@ export async function publishMonth(
       }
       await prepareMonthRead(tx);
       const reading = statementClock();
-      const loaded = await loadMonthInput(reading.wrap(tx), month);
+      const loaded = await loadMonthInput(reading.wrap(tx), month, { lines: "summed" });
       deps.trace?.("loaded", { serverMs: reading.ms() });
       const hash = inputsHashOf(loaded);
       if (opts.expectedHash && opts.expectedHash !== hash) throw new DomainError("close.changed", { month });

@@ -5,10 +5,11 @@
  * - People assessed: active persons with role STAFF; category from PersonMonthCategory for the month,
  *   else Person.categoryCode. (Staff without a category, or whose category has no weights in force, cannot
  *   be scored: they are left out and reported as blockers.)
- * - raw: approved lines = ACTIVE entries of the month in sheets APPROVED or LOCKED, aggregated in SQL
- *   (one LineInput per person × item × point version, count = Σ count), so memory stays bounded however
- *   many lines the month has; plus temporary tasks of those sheets (priced: their points; awaiting pricing:
- *   null, which counts 0).
+ * - raw: approved lines = ACTIVE entries of the month in sheets APPROVED or LOCKED, aggregated in SQL so
+ *   memory stays bounded however many lines the month has, either "itemized" (one LineInput per person ×
+ *   item × point version, count = Σ count: the score sheet, price proposals, a preview's `/kpi why`) or
+ *   "summed" (one LinesTotal per person: closing, publishing, the pool); plus temporary tasks of those
+ *   sheets (priced: their points; awaiting pricing: null, which counts 0).
  * - quality: the month's QualityAdjustments not revoked; discretionary: Σ DiscretionaryAwards not revoked.
  * - weights: per category, the CategoryWeight with the latest effectiveMonth ≤ month.
  * - pool per staff: the poolPerStaff setting (points → hundredths).
@@ -20,7 +21,7 @@
  * awaiting pricing, staff not yet quality-reviewed (QualityReview), and the unscorable staff above.
  */
 import type { Database, Db, Tx } from "../db/client.js";
-import { type PrismaRaw, prismaSql, rawSqlOf, type SqlTx } from "../db/raw.js";
+import { type PrismaRaw, pgArray, prismaSql, rawSqlOf, type SqlTx } from "../db/raw.js";
 import { SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
 import type { CategoryConfig, LineInput, MonthInput, PersonInput, TempTaskInput } from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
@@ -128,20 +129,126 @@ function isSqlTx(db: MonthInputSource): db is SqlTx {
   return "execute" in db && "kind" in db && typeof (db as SqlTx).execute === "function";
 }
 
+export interface LoadOptions {
+  /**
+   * How each person's approved lines are given to the scoring module: "itemized" (default), one line
+   * per item × point version (what the score sheet and price proposals need); "summed", one LinesTotal
+   * per person, which the database adds up in one parallel aggregate (closing and publishing: the
+   * explanation's line detail is read back from the locked sheet by `/kpi why`). Both give the same raw.
+   */
+  lines?: "itemized" | "summed";
+}
+
 /**
  * Reads the month's inputs. On a client opened by openDatabase this runs on its raw driver, in one
  * read transaction of its own; a transaction client (`tx`) reads inside its transaction; a SqlTx (the
  * publishing transaction) on its connection.
  */
-export async function loadMonthInput(db: MonthInputSource, month: string): Promise<LoadedMonth> {
+export async function loadMonthInput(
+  db: MonthInputSource,
+  month: string,
+  opts: LoadOptions = {},
+): Promise<LoadedMonth> {
   if (!isMonth(month)) throw new DomainError("month.invalid", { month });
-  if (isSqlTx(db)) return loadWith(db, month);
+  const mode = opts.lines ?? "itemized";
+  return reading(db, (q) => loadWith(q, month, mode));
+}
+
+/** Runs `fn` on the source's SqlTx: see loadMonthInput. */
+async function reading<T>(db: MonthInputSource, fn: (q: SqlTx) => Promise<T>): Promise<T> {
+  if (isSqlTx(db)) return fn(db);
   const p: Db | Tx = "prisma" in db && "sql" in db ? db.prisma : (db as Db | Tx);
   const raw = rawSqlOf(p);
-  if (!raw) return loadWith(prismaSql(p as unknown as PrismaRaw), month);
+  if (!raw) return fn(prismaSql(p as unknown as PrismaRaw));
   return raw.transaction(async (tx) => {
     await prepareMonthRead(tx);
-    return loadWith(tx, month);
+    return fn(tx);
+  });
+}
+
+/**
+ * One person's approved lines of the month, itemized as loadMonthInput's "itemized" mode gives them
+ * (same evidence rule, same order): what `/kpi why` shows under a published "linesTotal" step, read
+ * back from the locked sheet. Empty when the person's sheet is not approved or locked, or has no lines.
+ */
+export async function loadPersonLines(
+  db: MonthInputSource,
+  month: string,
+  personId: string,
+): Promise<LineInput[]> {
+  if (!isMonth(month)) throw new DomainError("month.invalid", { month });
+  return reading(db, async (q) => {
+    const sheets = await q.query<{ id: string }>(
+      `SELECT id FROM "Sheet" WHERE "personId" = $1 AND month = $2`,
+      [personId, month],
+    );
+    if (sheets.length === 0) return [];
+    const rows = await itemizedLines(
+      q,
+      month,
+      sheets.map((x) => x.id),
+    );
+    const versionOf = await pointVersions(q);
+    const lines: LineInput[] = [];
+    for (const r of rows) {
+      for (const t of lineTuples(r, versionOf)) {
+        if (t.counted > 0)
+          lines.push({
+            points: BigInt(t.pointsPerUnit),
+            count: t.units,
+            itemCode: t.version.code,
+            ref: lineRef(t.version.code, t.version.effectiveMonth, t.counted),
+          });
+      }
+    }
+    return lines;
+  });
+}
+
+interface VersionInfo {
+  id: string;
+  code: string;
+  name: string;
+  effectiveMonth: string;
+  /** place in line order: item code, then the month it took effect */
+  order: number;
+}
+
+/** Every point version, by id, with its place in line order. */
+async function pointVersions(q: SqlTx): Promise<Map<string, VersionInfo>> {
+  const versions = await q.query<{ id: string; code: string; name: string; effectiveMonth: string }>(
+    `SELECT v.id, i.code, i.name, v."effectiveMonth" FROM "ItemPointVersion" v JOIN "WorkItem" i ON i.id = v."itemId"`,
+  );
+  versions.sort((a, b) => cmp(a.code, b.code) || cmp(a.effectiveMonth, b.effectiveMonth));
+  return new Map(versions.map((v, order) => [v.id, { ...v, order }]));
+}
+
+/**
+ * A person's row of itemizedLines, in line order (item code, effective month, points per unit): per
+ * point version and points per unit, the lines counted and their Σ count (`units`), and those left out
+ * for missing documents.
+ */
+function lineTuples(
+  r: { personId: string; l: string },
+  versionOf: Map<string, VersionInfo>,
+): {
+  version: VersionInfo;
+  pointsPerUnit: number;
+  counted: number;
+  units: number;
+  missingLines: number;
+  missingCount: number;
+}[] {
+  const rows = JSON.parse(r.l) as LineTuple[];
+  const orderOf = (t: LineTuple) => versionOf.get(t[0])!.order;
+  rows.sort((a, b) => orderOf(a) - orderOf(b) || a[1] - b[1]);
+  return rows.map((t) => {
+    const [vid, pointsPerUnit, count, lines, missingLines, missingCount] = t;
+    const version = versionOf.get(vid)!;
+    const units = count - missingCount;
+    if (!Number.isSafeInteger(count) || !Number.isSafeInteger(units))
+      throw new DomainError("month.countTooLarge", { person: r.personId, item: version.code });
+    return { version, pointsPerUnit, counted: lines - missingLines, units, missingLines, missingCount };
   });
 }
 
@@ -165,7 +272,79 @@ function decimalText(v: string): string {
 /** [point version id, points per unit, Σ count, lines, lines missing documents, their Σ count] */
 type LineTuple = [string, number, number, number, number, number];
 
-async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
+/**
+ * The month's approved lines of some sheets (all when `sheetIds` is null), one row per person, its
+ * lines aggregated per point version and points per unit, with the part whose required documents are
+ * incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax system, so only lines logged
+ * here of items that require documents are checked, and only for them does the check run). The lines
+ * come as the text of one JSON array of arrays [point version, points per unit, Σ count, lines, lines
+ * missing documents, their Σ count] (string_agg of text is several times cheaper for the server than
+ * json_agg of json_build_array; the version id goes through to_json, so the text is JSON whatever it
+ * holds).
+ */
+async function itemizedLines(
+  q: SqlTx,
+  month: string,
+  sheetIds: readonly string[] | null,
+): Promise<{ personId: string; l: string }[]> {
+  return q.query<{ personId: string; l: string }>(
+    `SELECT s."personId", g.l
+     FROM (
+       SELECT x."sheetId",
+              '[' || string_agg(concat('[', to_json(x."pointVersionId"), ',', x."pointsPerUnit", ',', x.count, ',',
+                                       x.lines, ',', x."missingLines", ',', x."missingCount", ']'), ',') || ']' AS l
+       FROM (
+         SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", SUM(e.count) AS count, COUNT(*) AS lines,
+                COUNT(*) FILTER (WHERE e.incomplete) AS "missingLines",
+                COALESCE(SUM(e.count) FILTER (WHERE e.incomplete), 0) AS "missingCount"
+         FROM (
+           SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
+                  (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
+                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
+                    AS incomplete
+           FROM "Entry" e
+           WHERE e.month = $1 AND e.status = 'ACTIVE'${sheetIds ? ` AND e."sheetId" = ANY($2::text[])` : ""}
+         ) e
+         GROUP BY 1, 2, 3
+       ) x
+       GROUP BY 1
+     ) g
+     JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
+    sheetIds ? [month, pgArray(sheetIds)] : [month],
+  );
+}
+
+/**
+ * Each approved sheet's lines summed: Σ count × points, Σ count, lines, and how many of them are of
+ * items that require documents and were logged here (they need the evidence check, which only
+ * `itemizedLines` does). No subquery per line, so PostgreSQL runs it as a parallel aggregate like a bare
+ * GROUP BY; `evidenceItems` are the items with required documents (a constant array: a hash lookup).
+ */
+async function summedLines(
+  q: SqlTx,
+  month: string,
+  evidenceItems: readonly string[],
+): Promise<
+  { sheetId: string; personId: string; points: string; units: string; lines: number; checks: number }[]
+> {
+  return q.query(
+    `SELECT x."sheetId", s."personId", x.points::text AS points, x.units::text AS units, x.lines::int AS lines,
+            x.checks::int AS checks
+     FROM (
+       SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points, SUM(e.count::bigint) AS units,
+              COUNT(*) AS lines,
+              COUNT(*) FILTER (WHERE e.source <> 'IMPORT' AND e."itemId" = ANY($2::text[])) AS checks
+       FROM "Entry" e
+       WHERE e.month = $1 AND e.status = 'ACTIVE'
+       GROUP BY 1
+     ) x
+     JOIN "Sheet" s ON s.id = x."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
+    [month, pgArray(evidenceItems)],
+  );
+}
+
+async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): Promise<LoadedMonth> {
   // Every read is by month in SQL (no lists of person ids as parameters): the same few statements for
   // ten people or twenty thousand. Result columns are text, int4, boolean or json (see SqlTx).
   const staff = await q.query<StaffRow>(
@@ -253,44 +432,23 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
     people.set(s.personId, { ...s });
   }
 
-  // One pass over the month's lines, aggregated per sheet × point version (the sheet gives the person and
-  // its state): the counts, and the part whose required documents are incomplete (SCHEME.md "Evidence";
-  // imported lines carry theirs in the tax system, so only lines logged here of items that require
-  // documents are checked, and only for them does the check run). One row per person, its lines as the
-  // text of one JSON array of arrays [point version, points per unit, Σ count, lines, lines missing
-  // documents, their Σ count] (string_agg of text is several times cheaper for the server than json_agg
-  // of json_build_array; the version id goes through to_json, so the text is JSON whatever it holds):
-  // twenty thousand rows to read back, not two hundred thousand.
-  const linesByPerson = await q.query<{ personId: string; l: string }>(
-    `SELECT s."personId", g.l
-     FROM (
-       SELECT x."sheetId",
-              '[' || string_agg(concat('[', to_json(x."pointVersionId"), ',', x."pointsPerUnit", ',', x.count, ',',
-                                       x.lines, ',', x."missingLines", ',', x."missingCount", ']'), ',') || ']' AS l
-       FROM (
-         SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", SUM(e.count) AS count, COUNT(*) AS lines,
-                COUNT(*) FILTER (WHERE e.incomplete) AS "missingLines",
-                COALESCE(SUM(e.count) FILTER (WHERE e.incomplete), 0) AS "missingCount"
-         FROM (
-           SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
-                  (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
-                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
-                    AS incomplete
-           FROM "Entry" e
-           WHERE e.month = $1 AND e.status = 'ACTIVE'
-         ) e
-         GROUP BY 1, 2, 3
-       ) x
-       GROUP BY 1
-     ) g
-     JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
-    [month],
-  );
+  // The month's lines, in one pass over them. Itemized: aggregated per sheet × point version, with the
+  // evidence check. Summed: one total per sheet, then the itemized read (with the check) for the few
+  // sheets that have lines needing it; their totals are made from it.
+  let linesByPerson: { personId: string; l: string }[];
+  let totals: Awaited<ReturnType<typeof summedLines>> = [];
+  if (mode === "summed") {
+    const evidenceItems = (
+      await q.query<{ itemId: string }>(`SELECT DISTINCT "itemId" FROM "ItemEvidence"`)
+    ).map((r) => r.itemId);
+    totals = await summedLines(q, month, evidenceItems);
+    const checked = totals.filter((t) => t.checks > 0).map((t) => t.sheetId);
+    linesByPerson = checked.length ? await itemizedLines(q, month, checked) : [];
+  } else {
+    linesByPerson = await itemizedLines(q, month, null);
+  }
   // after the lines: every point version they name exists by then (a version in use is never deleted)
-  const versions = await q.query<{ id: string; code: string; name: string; effectiveMonth: string }>(
-    `SELECT v.id, i.code, i.name, v."effectiveMonth" FROM "ItemPointVersion" v JOIN "WorkItem" i ON i.id = v."itemId"`,
-  );
+  const versionOf = await pointVersions(q);
   const tempTasks = await q.query<TempRow>(
     `SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
             s.state::text AS "sheetState"
@@ -334,14 +492,12 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
       categoryCode: info.categoryCode!,
       sectionId: info.sectionId,
       lines: [],
+      ...(mode === "summed" ? { linesTotal: { points: 0n, lines: 0, units: 0 } } : {}),
       tempTasks: [],
       quality: [],
       discretionary: 0n,
     });
   }
-  // each version with its place in line order (item code, then the month it took effect)
-  versions.sort((a, b) => cmp(a.code, b.code) || cmp(a.effectiveMonth, b.effectiveMonth));
-  const versionOf = new Map(versions.map((v, order) => [v.id, { ...v, order }]));
   // bigints repeated on many lines are shared, not allocated per line
   const bigints = new Map<number, bigint>();
   const bigOf = (n: number) => {
@@ -359,13 +515,9 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
   for (const r of linesByPerson) {
     const pi = inputs.get(r.personId);
     if (!pi) continue; // not assessed this month (not staff, inactive)
-    const rows = JSON.parse(r.l) as LineTuple[];
-    const orderOf = (t: LineTuple) => versionOf.get(t[0])!.order;
-    rows.sort((a, b) => orderOf(a) - orderOf(b) || a[1] - b[1]);
-    for (const t of rows) {
-      const v = versionOf.get(t[0])!;
-      const [, pointsPerUnit, count, lines, missingLines, missingCount] = t;
-      if (missingLines > 0) {
+    for (const t of lineTuples(r, versionOf)) {
+      const v = t.version;
+      if (t.missingLines > 0) {
         const key = `${r.personId}\u0000${v.code}`;
         const e = incomplete.get(key) ?? {
           personId: r.personId,
@@ -374,27 +526,38 @@ async function loadWith(q: SqlTx, month: string): Promise<LoadedMonth> {
           lines: 0,
           points: 0n,
         };
-        e.lines += missingLines;
-        e.points += BigInt(missingCount) * BigInt(pointsPerUnit);
+        e.lines += t.missingLines;
+        e.points += BigInt(t.missingCount) * BigInt(t.pointsPerUnit);
         incomplete.set(key, e);
       }
-      const counted = lines - missingLines;
-      if (counted === 0) continue;
-      const n = count - missingCount;
-      if (!Number.isSafeInteger(count) || !Number.isSafeInteger(n))
-        throw new DomainError("month.countTooLarge", { person: r.personId, item: v.code });
+      if (t.counted === 0) continue;
+      if (pi.linesTotal) {
+        pi.linesTotal.points += BigInt(t.units) * bigOf(t.pointsPerUnit);
+        pi.linesTotal.lines += t.counted;
+        pi.linesTotal.units += t.units;
+        continue;
+      }
       // No label: a line names its item by code (codes never change), and whoever shows it takes the
       // item's name from the catalog in the reader's language (`/kpi why`, the score sheet). Carrying the
       // Chinese name into every one of the month's explanation steps made them a tenth larger and their
       // encoding half again slower (non-ASCII text) for a value nobody reads.
       const line: LineInput = {
-        points: bigOf(pointsPerUnit),
-        count: n,
+        points: bigOf(t.pointsPerUnit),
+        count: t.units,
         itemCode: v.code,
-        ref: lineRef(v.code, v.effectiveMonth, counted),
+        ref: lineRef(v.code, v.effectiveMonth, t.counted),
       };
       pi.lines.push(line);
     }
+  }
+  // summed: the sheets without lines to check, as the database added them up
+  for (const t of totals) {
+    const pi = inputs.get(t.personId);
+    if (!pi?.linesTotal || t.checks > 0) continue;
+    const units = Number(t.units);
+    if (!Number.isSafeInteger(units) || !Number.isSafeInteger(pi.linesTotal.units + units))
+      throw new DomainError("month.countTooLarge", { person: t.personId, item: "*" });
+    pi.linesTotal = { points: BigInt(t.points), lines: t.lines, units };
   }
   const approved = new Set<string>([SheetState.APPROVED, SheetState.LOCKED]);
   for (const t of tempTasks) {

@@ -10,6 +10,7 @@ import type { ExplainStep } from "../scoring/index.js";
 /** Field order per kind (the order of src/scoring/types.ts). */
 export const STEP_FIELDS: Record<ExplainStep["kind"], readonly string[]> = {
   line: ["index", "ref", "itemCode", "label", "count", "pointsPerUnit", "points"],
+  linesTotal: ["lines", "units", "points"],
   tempTask: ["index", "ref", "label", "priced", "points"],
   raw: ["linesRaw", "tempRaw", "raw", "unpricedTempCount"],
   groupMax: ["normGroup", "categories", "members", "max", "maxHolders"],
@@ -47,6 +48,8 @@ function encodeStep(s: ExplainStep): unknown[] {
   switch (s.kind) {
     case "line":
       return ["line", s.index, s.ref, s.itemCode, s.label, s.count, `${s.pointsPerUnit}`, `${s.points}`];
+    case "linesTotal":
+      return ["linesTotal", s.lines, s.units, `${s.points}`];
     case "tempTask":
       return ["tempTask", s.index, s.ref, s.label, s.priced, `${s.points}`];
     case "raw":

@@ -2,6 +2,8 @@
  * `/kpi why [@person] [month]`: every step from a person's lines to their final and rank (SCHEME.md
  * "Scoring: the formula"), read from the explanation the scoring module produced and publishing stored
  * (MonthResult.steps), and replayed here from those steps alone to show the final is reproduced exactly.
+ * A month published with its lines summed (a "linesTotal" step) is explained line by line from the
+ * person's locked sheet, read back now: the replay checks those lines add up to the published total.
  *
  * Who may see whose: everyone their own; a section chief the members of the sections they lead; the
  * assessment group everyone. A month not yet published is explained to the assessment group only (computed
@@ -16,7 +18,7 @@ import { computeMonth, parseWeight, Rational } from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
 import { audit, toJson } from "./audit.js";
 import { DomainError } from "./errors.js";
-import { loadMonthInput, parseLineRef } from "./month-input.js";
+import { loadMonthInput, loadPersonLines, parseLineRef } from "./month-input.js";
 import { type Actor, hasRole } from "./people.js";
 import { decodeSteps } from "./steps-codec.js";
 
@@ -76,6 +78,12 @@ export function replaySteps(steps: StoredStep[]): Replay {
         linesRaw += pts;
         break;
       }
+      case "linesTotal":
+        // with `detail`, the line steps before it are the summed lines read back from the sheet
+        if (s.detail) {
+          if (linesRaw !== big(s.points)) return bad(`lines ${linesRaw} ≠ published total ${s.points}`);
+        } else linesRaw += big(s.points);
+        break;
       case "tempTask":
         if (s.priced) tempRaw += big(s.points);
         break;
@@ -132,6 +140,33 @@ export function replaySteps(steps: StoredStep[]): Replay {
   return { final: rounded, ok: true, problem: null };
 }
 
+/**
+ * Published steps with their "linesTotal" step's lines, read back from the person's locked sheet, as
+ * "line" steps just before it (marked `detail`, so the replay checks their sum against the total instead
+ * of counting the lines twice). Steps without a total (months published line by line) are as stored.
+ */
+export async function withLineDetail(
+  db: Db,
+  month: string,
+  personId: string,
+  steps: StoredStep[],
+): Promise<StoredStep[]> {
+  const at = steps.findIndex((s) => s.kind === "linesTotal");
+  if (at < 0) return steps;
+  const lines = await loadPersonLines(db, month, personId);
+  const detail: StoredStep[] = lines.map((l, index) => ({
+    kind: "line",
+    index,
+    ref: l.ref ?? null,
+    itemCode: l.itemCode ?? null,
+    label: null,
+    count: l.count,
+    pointsPerUnit: l.points.toString(),
+    points: (BigInt(l.count) * l.points).toString(),
+  }));
+  return [...steps.slice(0, at), ...detail, { ...steps[at]!, detail: true }, ...steps.slice(at + 1)];
+}
+
 async function latestPublished(db: Db): Promise<string | null> {
   const c = await db.monthClose.findFirst({
     where: { state: "PUBLISHED" },
@@ -186,7 +221,7 @@ export async function explainResult(
         where: { month_personId: { month, personId: person.id } },
       });
       if (!r) throw new DomainError("why.notAssessed", { name: person.name, month });
-      steps = decodeSteps(r.steps);
+      steps = await withLineDetail(db, month, person.id, decodeSteps(r.steps));
       final = r.final;
       categoryCode = r.categoryCode;
     } else {

@@ -29,6 +29,7 @@ export type {
   ExplainStep,
   GroupSummary,
   LineInput,
+  LinesTotal,
   MonthInput,
   MonthResult,
   PersonInput,

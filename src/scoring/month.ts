@@ -2,7 +2,8 @@
  * The month's computation: raw → quantity → quality → final → rounding → ranks, with an explanation.
  *
  * SCHEME.md, "Scoring: the formula", for person p in month m:
- * - raw(p) = Σ approved lines (count × points per unit in force) + priced temporary tasks
+ * - raw(p) = Σ approved lines (count × points per unit in force; given line by line, or already summed as
+ *   `linesTotal`, or both) + priced temporary tasks
  *   ("Temporary tasks": until priced they count 0).
  * - quantity(p) = 100 × raw(p) / max raw(q) over q in p's normalisation group; 0 when that max is 0.
  * - quality(p) = 100 + Σ adjustments, never below 0; an applied veto sets quality(p) = 0.
@@ -151,6 +152,19 @@ function preparePerson(p: PersonInput, i: number, cats: Map<string, ResolvedCate
       points: pts,
     });
   });
+
+  if (p.linesTotal !== undefined) {
+    const lp = `${path}.linesTotal`;
+    const t = p.linesTotal;
+    if (typeof t !== "object" || t === null) fail("must be an object", lp);
+    const points = checkNonNegBigint(t.points, `${lp}.points`, "summed lines' points");
+    for (const key of ["lines", "units"] as const) {
+      if (typeof t[key] !== "number" || !Number.isSafeInteger(t[key]) || t[key] < 0)
+        fail(`${key} must be a non-negative integer, got ${describe(t[key])}`, `${lp}.${key}`);
+    }
+    linesRaw += points;
+    steps.push({ kind: "linesTotal", lines: t.lines, units: t.units, points });
+  }
 
   let tempRaw = 0n;
   let unpricedTempCount = 0;

@@ -30,6 +30,16 @@ export interface LineInput {
   label?: string;
 }
 
+/** Lines summed by the caller (see PersonInput.linesTotal). */
+export interface LinesTotal {
+  /** Σ count × points per unit, hundredths, ≥ 0. */
+  points: bigint;
+  /** Sheet lines summed, non-negative integer. */
+  lines: number;
+  /** Σ count, non-negative integer. */
+  units: number;
+}
+
 export interface TempTaskInput {
   /** Price in hundredths (≥ 0), or null while awaiting pricing (counts 0). */
   points: bigint | null;
@@ -51,6 +61,13 @@ export interface PersonInput {
   categoryCode: string;
   sectionId?: string | null;
   lines: LineInput[];
+  /**
+   * Approved lines the caller has already summed (publishing has the database add up a month's lines:
+   * twenty thousand totals to read, not two hundred thousand item rows): Σ count × points per unit, and
+   * how many sheet lines and units that is. Counted in raw after `lines`, explained as one "linesTotal"
+   * step; the line-by-line detail is read back from the locked sheet when someone asks (`/kpi why`).
+   */
+  linesTotal?: LinesTotal;
   tempTasks: TempTaskInput[];
   quality: QualityAdjustmentInput[];
   /** Branch chief's award, hundredths, ≥ 0. */
@@ -80,6 +97,13 @@ export type ExplainStep =
       count: number;
       pointsPerUnit: bigint;
       /** count × pointsPerUnit. */
+      points: bigint;
+    }
+  | {
+      /** PersonInput.linesTotal: approved lines summed by the caller. */
+      kind: "linesTotal";
+      lines: number;
+      units: number;
       points: bigint;
     }
   | {
@@ -167,7 +191,7 @@ export interface PersonResult {
   categoryCode: string;
   sectionId: string | null;
   normGroup: string;
-  /** Σ count × points + Σ priced temp tasks, hundredths, exact. */
+  /** Σ count × points (itemized lines and linesTotal) + Σ priced temp tasks, hundredths, exact. */
   raw: bigint;
   linesRaw: bigint;
   tempRaw: bigint;

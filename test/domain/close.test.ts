@@ -166,7 +166,12 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
   });
 
   it("publishes once: results equal the scoring module's, sheets locked; publishing again (twice at once) creates nothing", async () => {
-    const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH)).input);
+    // publishing has the database sum each person's lines; line by line gives the same numbers
+    const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);
+    const itemized = computeMonth((await loadMonthInput(db, DEMO_MONTH)).input);
+    const numbers = (r: typeof expected) => r.people.map(({ steps: _s, ...rest }) => rest);
+    expect(numbers(expected)).toEqual(numbers(itemized));
+    expect(expected.people.flatMap((x) => x.steps).filter((x) => x.kind === "line")).toEqual([]);
     const p = await previewClose(db.prisma, deps, group, DEMO_MONTH);
     const out = await publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash });
     expect(out).toMatchObject({ alreadyPublished: false, staff: 11, lockedSheets: 11, exceptions: null });
@@ -236,6 +241,17 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       expect(e.replay).toEqual({ final: s.final, ok: true, problem: null });
       expect(e.final).toBe(s.final);
     }
+    // the summed lines are explained line by line from the locked sheets: the same line steps as a
+    // computation line by line, just before the published total
+    const itemized = computeMonth((await loadMonthInput(db, DEMO_MONTH)).input);
+    for (const x of itemized.people) {
+      const person = await db.prisma.person.findUniqueOrThrow({ where: { id: x.personId } });
+      const e = await explainResult(db.prisma, group, { target: person.slackUserId, month: DEMO_MONTH });
+      const at = e.steps.findIndex((st) => st.kind === "linesTotal");
+      const lineSteps = toJson(x.steps.filter((st) => st.kind === "line")) as StoredStep[];
+      expect(e.steps.slice(at - lineSteps.length, at)).toEqual(lineSteps);
+      expect(e.steps[at]).toMatchObject({ detail: true, points: x.linesRaw.toString() });
+    }
     const zhu = await explainResult(db.prisma, group, { target: "U0DEMO14", month: DEMO_MONTH });
     expect(zhu.steps.find((s) => s.kind === "tempTask")).toMatchObject({ priced: true, points: "15000" });
     expect(formatHundredths(zhu.final)).toBe("95.00");
@@ -244,6 +260,20 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       s.kind === "discretionary" ? { ...s, value: "100" } : s,
     ) as StoredStep[];
     expect(replaySteps(bad).ok).toBe(false);
+    // a locked line changed behind the application's back no longer adds up to the published total
+    const withLines = saved.find((r) => r.raw > 0n)!;
+    const line = await db.prisma.entry.findFirstOrThrow({
+      where: { personId: withLines.personId, month: DEMO_MONTH, status: "ACTIVE", count: { gt: 0 } },
+    });
+    await db.prisma.entry.update({ where: { id: line.id }, data: { count: line.count + 1 } });
+    try {
+      const who = await db.prisma.person.findUniqueOrThrow({ where: { id: withLines.personId } });
+      const e = await explainResult(db.prisma, group, { target: who.slackUserId, month: DEMO_MONTH });
+      expect(e.replay.ok).toBe(false);
+      expect(e.replay.problem).toMatch(/published total/);
+    } finally {
+      await db.prisma.entry.update({ where: { id: line.id }, data: { count: line.count } });
+    }
   });
 
   it("why: own result, a chief's section, the group all; others refused", async () => {

@@ -10,7 +10,10 @@ import { decodeSteps, encodeStepGeneric, encodeSteps, STEP_FIELDS } from "../../
 import { computeMonth, type ExplainStep, type MonthInput } from "../../src/scoring/index.js";
 import { CATEGORIES, person, pts } from "../scoring/fixtures.js";
 
-/** Every kind of step: lines with labels and refs, priced and unpriced tasks, a floor, a veto, ties. */
+/**
+ * Every kind of step: lines with labels and refs, lines summed by the caller, priced and unpriced tasks, a
+ * floor, a veto, ties.
+ */
 const month: MonthInput = {
   month: "2026-10",
   categories: [
@@ -46,7 +49,7 @@ const month: MonthInput = {
       category: "INSPECT",
       quality: [{ value: 0n, veto: true, reason: "veto" }],
     }),
-    person("p4", { category: "MONITOR" }),
+    { ...person("p4", { category: "MONITOR" }), linesTotal: { points: 123456n, lines: 17, units: 40 } },
     person("p5", { raw: pts(7), category: "GUIDANCE", section: "S1" }),
   ],
 };

@@ -424,6 +424,18 @@ describe("invalid input is refused with ScoringInputError", () => {
   it("fractional count", () => bad((i) => (i.people[1]!.lines[0]!.count = 1.5), "count"));
   it("NaN count", () => bad((i) => (i.people[1]!.lines[0]!.count = Number.NaN), "count"));
   it("negative points per unit", () => bad((i) => (i.people[0]!.lines[0]!.points = -1n), "points"));
+  it("negative summed lines' points", () =>
+    bad(
+      (i) => (i.people[0]!.linesTotal = { points: -1n, lines: 1, units: 1 }),
+      "people[0].linesTotal.points",
+    ));
+  it("fractional summed units", () =>
+    bad(
+      (i) => (i.people[1]!.linesTotal = { points: 1n, lines: 1, units: 0.5 }),
+      "people[1].linesTotal.units",
+    ));
+  it("summed lines not an object", () =>
+    bad((i) => ((i.people[1] as { linesTotal: unknown }).linesTotal = 7), "people[1].linesTotal"));
   it("number instead of bigint points", () =>
     bad((i) => ((i.people[0]!.lines[0] as { points: unknown }).points = 100), "points"));
   it("negative temp task price", () =>

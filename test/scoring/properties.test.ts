@@ -196,6 +196,39 @@ describe("computeMonth properties", () => {
     );
   });
 
+  it("summing any part of a person's lines into linesTotal changes no number; the steps account for it", () => {
+    const strip = (r: MonthResult) => r.people.map(({ steps: _steps, ...rest }) => rest);
+    // per person: how many of the lines (a prefix) the caller sums
+    const arb = monthArb.chain((input) =>
+      fc.tuple(fc.constant(input), fc.tuple(...input.people.map((p) => fc.nat({ max: p.lines.length })))),
+    );
+    fc.assert(
+      fc.property(arb, ([input, cuts]) => {
+        const people = input.people.map((p, i) => {
+          const summed = p.lines.slice(0, cuts[i]);
+          return {
+            ...p,
+            lines: p.lines.slice(cuts[i]),
+            linesTotal: {
+              points: summed.reduce((a, l) => a + BigInt(l.count) * l.points, 0n),
+              lines: summed.length,
+              units: summed.reduce((a, l) => a + l.count, 0),
+            },
+          };
+        });
+        const r = computeMonth({ ...input, people });
+        expect(strip(r)).toEqual(strip(computeMonth(input)));
+        for (const p of r.people) {
+          const given = people.find((x) => x.personId === p.personId)!;
+          const total = p.steps.filter((s) => s.kind === "linesTotal");
+          expect(total).toEqual([{ kind: "linesTotal", ...given.linesTotal }]);
+          expect(p.steps.filter((s) => s.kind === "line")).toHaveLength(given.lines.length);
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it("the pool is never overspent: throws iff Σ discretionary > poolPerStaff × staff", () => {
     const arb = fc.tuple(
       categoriesArb,

@@ -215,7 +215,7 @@ export const closeCommand: Command = {
         return EXIT.ok;
       } catch (e) {
         if (e instanceof DomainError && e.code === "close.blocked") {
-          const loaded = await loadMonthInput(ctx.db, month);
+          const loaded = await loadMonthInput(ctx.db, month, { lines: "summed" });
           printBlockers(ctx.out, loaded.blockers);
           throw new CliError(
             `close ${month}: refused, ${String(e.params.count)} blockers; fix them or give --exceptions "<reason>"`,
@@ -226,7 +226,7 @@ export const closeCommand: Command = {
         throw e;
       }
     }
-    const loaded = await loadMonthInput(ctx.db, month);
+    const loaded = await loadMonthInput(ctx.db, month, { lines: "summed" });
     const result = computeMonth(loaded.input);
     printDryRun(ctx.out, loaded, result);
     return EXIT.ok;
