@@ -22,7 +22,9 @@
  * Targets: close-and-persist < 5 s at 2 M lines, ≤ 3× the bare aggregate, 2 M costs ≤ 2.2× the time of 1 M.
  *
  * Env: BENCH_PG_URL (admin URL, default postgresql://postgres@127.0.0.1:5432/postgres),
- * BENCH_STAFF (20000), BENCH_LINES (2000000; the small month gets half), BENCH_KEEP=1 keeps the database.
+ * BENCH_STAFF (20000), BENCH_LINES (2000000; the small month gets half), BENCH_KEEP=1 keeps the database,
+ * BENCH_DB=<name> runs on a database a previous run kept (its months are unpublished first, then vacuumed),
+ * to time changes without generating the lines again.
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -147,16 +149,31 @@ async function bare(db: Database, month: string): Promise<number> {
   return runs[1]!;
 }
 
+/** A kept database's months back to unpublished (results, locks and their transitions undone). */
+async function unpublish(db: Database): Promise<void> {
+  const months = MONTHS.map(([m]) => `'${m}'`).join(", ");
+  await db.sql.exec(`
+    DELETE FROM "MonthResult" WHERE month IN (${months});
+    DELETE FROM "MonthClose" WHERE month IN (${months});
+    DELETE FROM "SheetTransition" WHERE reason = 'month published';
+    UPDATE "Sheet" SET state = 'APPROVED' WHERE month IN (${months}) AND state = 'LOCKED';
+  `);
+  await db.sql.exec(`VACUUM ANALYZE`);
+  console.log(`reused database ${process.env.BENCH_DB}: months unpublished, vacuumed`);
+}
+
 async function main() {
   console.log(`bench:close — PostgreSQL, node ${process.version}`);
-  const name = `kpi_bench_close_${randomBytes(4).toString("hex")}`;
-  await admin(`CREATE DATABASE "${name}"`);
+  const reuse = process.env.BENCH_DB;
+  const name = reuse ?? `kpi_bench_close_${randomBytes(4).toString("hex")}`;
+  if (!reuse) await admin(`CREATE DATABASE "${name}"`);
   const u = new URL(PG_ADMIN);
   u.pathname = `/${name}`;
   const db = await openDatabase({ databaseUrl: u.toString(), migrate: true, poolSize: 4 });
   const results: { month: string; lines: number; bare: number; close: number }[] = [];
   try {
-    await generate(db);
+    if (reuse) await unpublish(db);
+    else await generate(db);
     if (process.env.BENCH_GENERATE_ONLY === "1") return;
     for (const [month, lines] of MONTHS) {
       const b = await bare(db, month);
@@ -220,7 +237,7 @@ async function main() {
     for (const [pass, what] of ok) console.log(`  target ${what}: ${pass ? "met" : "NOT met"}`);
   } finally {
     await db.close();
-    if (process.env.BENCH_KEEP === "1") console.log(`kept database ${name}`);
+    if (process.env.BENCH_KEEP === "1" || reuse) console.log(`kept database ${name}`);
     else await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
 }

@@ -1,11 +1,61 @@
 /**
- * The explanation steps as stored in MonthResult.steps: each step an array, its kind first and then its
- * fields in a fixed order (bigints as decimal strings, rationals as their exact "num/den"), so twenty
- * thousand people's explanations stay a few tens of megabytes rather than a hundred. `decodeSteps` gives
- * back exactly `toJson(steps)` of what the scoring module produced (tested), and reads the plain object
- * form too.
+ * What MonthResult.steps holds, in one of two forms.
+ *
+ * - Since months are published with their lines summed: the few inputs of a person's explanation that
+ *   the row's columns do not hold (`StoredExplanation`: the summed lines, the temporary tasks, the quality
+ *   adjustments, the sizes and ties of the three rankings). `/kpi why` gives them with the columns and
+ *   the month's normalisation groups (MonthClose) to the scoring module's `explainPerson`, which builds
+ *   the steps exactly as computing the month did; publishing does not build or encode twenty thousand
+ *   explanations that are read one at a time.
+ * - Months published before: the explanation steps themselves, each step an array, its kind first and then
+ *   its fields in a fixed order (bigints as decimal strings, rationals as their exact "num/den").
+ *   `decodeSteps` gives back exactly `toJson(steps)` of what the scoring module produced (tested), and
+ *   reads the plain object form too.
  */
-import type { ExplainStep } from "../scoring/index.js";
+import type { ExplainStep, PersonInput, PersonResult } from "../scoring/index.js";
+
+/** A person's explanation inputs beyond the result row's columns (MonthResult.steps, `v: 2`). */
+export interface StoredExplanation {
+  v: 2;
+  /** the summed lines: [lines, units, points (hundredths)]; absent when given line by line */
+  l?: [number, number, string];
+  /** temporary tasks: [price (hundredths) or null while awaiting pricing, ref, label] */
+  t?: [string | null, string | null, string | null][];
+  /** quality adjustments: [value (hundredths), veto, reason, ref] */
+  q?: [string, boolean, string | null, string | null][];
+  /** per ranking (overall, category, section): [people ranked, people sharing the rank] */
+  r: [number, number][];
+}
+
+/** The StoredExplanation of a person computed from `input`, as JSON text. */
+export function encodeExplanation(input: PersonInput, p: PersonResult): string {
+  const e: StoredExplanation = {
+    v: 2,
+    r: [
+      [p.places.overall.of, p.places.overall.sharedBy],
+      [p.places.category.of, p.places.category.sharedBy],
+      [p.places.section.of, p.places.section.sharedBy],
+    ],
+  };
+  const l = input.linesTotal;
+  if (l) e.l = [l.lines, l.units, `${l.points}`];
+  if (input.tempTasks.length)
+    e.t = input.tempTasks.map((t) => [
+      t.points === null ? null : `${t.points}`,
+      t.ref ?? null,
+      t.label ?? null,
+    ]);
+  if (input.quality.length)
+    e.q = input.quality.map((q) => [`${q.value}`, q.veto, q.reason ?? null, q.ref ?? null]);
+  return JSON.stringify(e);
+}
+
+/** The stored explanation inputs, or null when `stored` holds steps (or nothing readable). */
+export function decodeExplanation(stored: unknown): StoredExplanation | null {
+  if (stored === null || typeof stored !== "object" || Array.isArray(stored)) return null;
+  const e = stored as Partial<StoredExplanation>;
+  return e.v === 2 && Array.isArray(e.r) && e.r.length === 3 ? (e as StoredExplanation) : null;
+}
 
 /** Field order per kind (the order of src/scoring/types.ts). */
 export const STEP_FIELDS: Record<ExplainStep["kind"], readonly string[]> = {

@@ -13,14 +13,16 @@
  * why.notAssessed { name, month }, why.notPublished { month }, why.nothingPublished.
  */
 import type { Db } from "../db/client.js";
+import type { MonthResult as MonthResultRow } from "../generated/prisma/client.js";
 import { Role } from "../generated/prisma/enums.js";
-import { computeMonth, parseWeight, Rational } from "../scoring/index.js";
+import { computeMonth, explainPerson, type PersonInput, parseWeight, Rational } from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
 import { audit, toJson } from "./audit.js";
+import type { CloseRecord } from "./close.js";
 import { DomainError } from "./errors.js";
 import { loadMonthInput, loadPersonLines, parseLineRef } from "./month-input.js";
 import { type Actor, hasRole } from "./people.js";
-import { decodeSteps } from "./steps-codec.js";
+import { decodeExplanation, decodeSteps } from "./steps-codec.js";
 
 /** A step as stored (JSON): bigints as decimal strings, rationals as "num/den" strings. */
 export type StoredStep = { kind: string } & Record<string, unknown>;
@@ -141,6 +143,72 @@ export function replaySteps(steps: StoredStep[]): Replay {
 }
 
 /**
+ * A published result's explanation steps. Rows that keep their explanation's inputs (StoredExplanation)
+ * get them built by the scoring module's explainPerson from those inputs, the row's columns and the month's
+ * normalisation groups (MonthClose, CloseRecord.groups): the same steps computing the month gave. Rows of
+ * months published before keep the steps themselves. What cannot be read gives no steps (the replay then
+ * says so).
+ */
+export function publishedSteps(
+  r: Pick<
+    MonthResultRow,
+    | "personId"
+    | "categoryCode"
+    | "sectionId"
+    | "normGroup"
+    | "qualityWeight"
+    | "quantityWeight"
+    | "discretionary"
+    | "rankOverall"
+    | "rankCategory"
+    | "rankSection"
+    | "steps"
+  >,
+  closeRecord: unknown,
+): StoredStep[] {
+  const e = decodeExplanation(r.steps);
+  if (!e) return decodeSteps(r.steps);
+  const g = (closeRecord as CloseRecord | null)?.groups?.find((x) => x.normGroup === r.normGroup);
+  if (!g) return [];
+  const input: PersonInput = {
+    personId: r.personId,
+    categoryCode: r.categoryCode,
+    sectionId: r.sectionId,
+    lines: [],
+    ...(e.l ? { linesTotal: { lines: e.l[0], units: e.l[1], points: BigInt(e.l[2]) } } : {}),
+    tempTasks: (e.t ?? []).map(([points, ref, label]) => ({
+      points: points === null ? null : BigInt(points),
+      ref: ref ?? undefined,
+      label: label ?? undefined,
+    })),
+    quality: (e.q ?? []).map(([value, veto, reason, ref]) => ({
+      value: BigInt(value),
+      veto,
+      reason: reason ?? undefined,
+      ref: ref ?? undefined,
+    })),
+    discretionary: r.discretionary,
+  };
+  const place = (rank: number | null, [of, sharedBy]: [number, number]) => ({ rank, of, sharedBy });
+  const steps = explainPerson(
+    input,
+    {
+      code: r.categoryCode,
+      qualityWeight: r.qualityWeight.toString(),
+      quantityWeight: r.quantityWeight.toString(),
+      normGroup: r.normGroup,
+    },
+    { ...g, max: BigInt(g.max) },
+    {
+      overall: place(r.rankOverall, e.r[0]!),
+      category: place(r.rankCategory, e.r[1]!),
+      section: place(r.rankSection, e.r[2]!),
+    },
+  );
+  return toJson(steps) as StoredStep[];
+}
+
+/**
  * Published steps with their "linesTotal" step's lines, read back from the person's locked sheet, as
  * "line" steps just before it (marked `detail`, so the replay checks their sum against the total instead
  * of counting the lines twice). Steps without a total (months published line by line) are as stored.
@@ -221,7 +289,7 @@ export async function explainResult(
         where: { month_personId: { month, personId: person.id } },
       });
       if (!r) throw new DomainError("why.notAssessed", { name: person.name, month });
-      steps = await withLineDetail(db, month, person.id, decodeSteps(r.steps));
+      steps = await withLineDetail(db, month, person.id, publishedSteps(r, close?.exceptions ?? null));
       final = r.final;
       categoryCode = r.categoryCode;
     } else {

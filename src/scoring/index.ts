@@ -13,7 +13,7 @@
  */
 export { formatHundredths, parseHundredths, parseWeight, roundHalfUpToHundredths } from "./decimal.js";
 export { PoolOverspentError, ScoringError, ScoringInputError } from "./errors.js";
-export { compareStrings, computeMonth } from "./month.js";
+export { type ComputeOptions, compareStrings, computeMonth, explainPerson } from "./month.js";
 export { assertPoolNotOverspent, DEFAULT_POOL_PER_STAFF, type PoolStatus, poolStatus } from "./pool.js";
 export {
   type QuarterMonthInput,
@@ -27,6 +27,7 @@ export { Rational } from "./rational.js";
 export type {
   CategoryConfig,
   ExplainStep,
+  GroupContext,
   GroupSummary,
   LineInput,
   LinesTotal,
@@ -35,6 +36,7 @@ export type {
   PersonInput,
   PersonResult,
   QualityAdjustmentInput,
+  RankPlace,
   RankScope,
   TempTaskInput,
 } from "./types.js";

@@ -26,11 +26,13 @@ import { formatHundredths, Rational } from "./rational.js";
 import type {
   CategoryConfig,
   ExplainStep,
+  GroupContext,
   GroupSummary,
   MonthInput,
   MonthResult,
   PersonInput,
   PersonResult,
+  RankPlace,
   RankScope,
 } from "./types.js";
 
@@ -113,7 +115,12 @@ interface Prepared {
   preSteps: ExplainStep[];
 }
 
-function preparePerson(p: PersonInput, i: number, cats: Map<string, ResolvedCategory>): Prepared {
+function preparePerson(
+  p: PersonInput,
+  i: number,
+  cats: Map<string, ResolvedCategory>,
+  explain: boolean,
+): Prepared {
   const path = `people[${i}]`;
   if (typeof p !== "object" || p === null) fail("must be an object", path);
   checkNonEmptyString(p.personId, `${path}.personId`);
@@ -141,16 +148,17 @@ function preparePerson(p: PersonInput, i: number, cats: Map<string, ResolvedCate
     }
     const pts = BigInt(l.count) * ppu;
     linesRaw += pts;
-    steps.push({
-      kind: "line",
-      index: j,
-      ref: checkOptionalString(l.ref, `${lp}.ref`),
-      itemCode: checkOptionalString(l.itemCode, `${lp}.itemCode`),
-      label: checkOptionalString(l.label, `${lp}.label`),
-      count: l.count,
-      pointsPerUnit: ppu,
-      points: pts,
-    });
+    if (explain)
+      steps.push({
+        kind: "line",
+        index: j,
+        ref: checkOptionalString(l.ref, `${lp}.ref`),
+        itemCode: checkOptionalString(l.itemCode, `${lp}.itemCode`),
+        label: checkOptionalString(l.label, `${lp}.label`),
+        count: l.count,
+        pointsPerUnit: ppu,
+        points: pts,
+      });
   });
 
   if (p.linesTotal !== undefined) {
@@ -163,7 +171,7 @@ function preparePerson(p: PersonInput, i: number, cats: Map<string, ResolvedCate
         fail(`${key} must be a non-negative integer, got ${describe(t[key])}`, `${lp}.${key}`);
     }
     linesRaw += points;
-    steps.push({ kind: "linesTotal", lines: t.lines, units: t.units, points });
+    if (explain) steps.push({ kind: "linesTotal", lines: t.lines, units: t.units, points });
   }
 
   let tempRaw = 0n;
@@ -175,14 +183,15 @@ function preparePerson(p: PersonInput, i: number, cats: Map<string, ResolvedCate
     const pts = priced ? checkNonNegBigint(t.points, `${tp}.points`, "temporary task price") : 0n;
     if (priced) tempRaw += pts;
     else unpricedTempCount++;
-    steps.push({
-      kind: "tempTask",
-      index: j,
-      ref: checkOptionalString(t.ref, `${tp}.ref`),
-      label: checkOptionalString(t.label, `${tp}.label`),
-      priced,
-      points: pts,
-    });
+    if (explain)
+      steps.push({
+        kind: "tempTask",
+        index: j,
+        ref: checkOptionalString(t.ref, `${tp}.ref`),
+        label: checkOptionalString(t.label, `${tp}.label`),
+        priced,
+        points: pts,
+      });
   });
 
   p.quality.forEach((q, j) => {
@@ -196,7 +205,7 @@ function preparePerson(p: PersonInput, i: number, cats: Map<string, ResolvedCate
   });
 
   const raw = linesRaw + tempRaw;
-  steps.push({ kind: "raw", linesRaw, tempRaw, raw, unpricedTempCount });
+  if (explain) steps.push({ kind: "raw", linesRaw, tempRaw, raw, unpricedTempCount });
   return { input: p, name, sectionId, cat, linesRaw, tempRaw, unpricedTempCount, raw, preSteps: steps };
 }
 
@@ -207,14 +216,15 @@ interface Quality {
   steps: ExplainStep[];
 }
 
-function computeQuality(p: PersonInput): Quality {
+function computeQuality(p: PersonInput, explain: boolean): Quality {
   const steps: ExplainStep[] = [];
   let total = Rational.HUNDRED;
-  steps.push({ kind: "qualityBase", value: total });
+  if (explain) steps.push({ kind: "qualityBase", value: total });
   const vetoIdx: number[] = [];
   p.quality.forEach((q, j) => {
     total = total.add(Rational.fromHundredths(q.value));
     if (q.veto) vetoIdx.push(j);
+    if (!explain) return;
     steps.push({
       kind: "qualityAdjustment",
       index: j,
@@ -226,11 +236,14 @@ function computeQuality(p: PersonInput): Quality {
     });
   });
   const floored = total.max(Rational.ZERO);
-  steps.push({ kind: "qualityFloor", before: total, after: floored, applied: !floored.eq(total) });
   const vetoed = vetoIdx.length > 0;
   const value = vetoed ? Rational.ZERO : floored;
-  steps.push({ kind: "veto", applied: vetoed, adjustmentIndexes: vetoIdx, before: floored, after: value });
-  steps.push({ kind: "quality", value });
+  if (explain)
+    steps.push(
+      { kind: "qualityFloor", before: total, after: floored, applied: !floored.eq(total) },
+      { kind: "veto", applied: vetoed, adjustmentIndexes: vetoIdx, before: floored, after: value },
+      { kind: "quality", value },
+    );
   return { beforeFloor: total, value, vetoed, steps };
 }
 
@@ -264,11 +277,110 @@ function bucketRanks(
   return out;
 }
 
+export interface ComputeOptions {
+  /**
+   * Build each person's explanation steps (default true). Publishing computes without them (the
+   * numbers are the same) and keeps what `explainPerson` needs to build them again for one person.
+   */
+  explain?: boolean;
+}
+
+interface Scored {
+  p: Prepared;
+  group: GroupContext;
+  quantity: Rational;
+  q: Quality;
+  qualityWeighted: Rational;
+  quantityWeighted: Rational;
+  final: Rational;
+  finalRounded: bigint;
+  steps: ExplainStep[];
+}
+
+/** One person's quantity, quality, weighted parts and final, given their normalisation group. */
+function scorePerson(p: Prepared, g: GroupContext, explain: boolean): Scored {
+  const steps = p.preSteps;
+  if (explain)
+    steps.push({
+      kind: "groupMax",
+      normGroup: g.normGroup,
+      categories: [...g.categories],
+      members: g.members,
+      max: g.max,
+      maxHolders: [...g.maxHolders],
+    });
+  const zeroMax = g.max === 0n;
+  const quantity = zeroMax ? Rational.ZERO : Rational.of(100n * p.raw, g.max);
+  if (explain) steps.push({ kind: "quantity", raw: p.raw, groupMax: g.max, zeroMax, value: quantity });
+
+  const q = computeQuality(p.input, explain);
+  if (explain) steps.push(...q.steps);
+
+  const qualityWeighted = q.value.mul(p.cat.qw);
+  const quantityWeighted = quantity.mul(p.cat.nw);
+  const disc = p.input.discretionary;
+  const final = qualityWeighted.add(quantityWeighted).add(Rational.fromHundredths(disc));
+  const finalRounded = roundHalfUpToHundredths(final);
+  if (explain)
+    steps.push(
+      {
+        kind: "weights",
+        categoryCode: p.cat.code,
+        qualityWeight: p.cat.qualityWeight,
+        quantityWeight: p.cat.quantityWeight,
+        qualityWeighted,
+        quantityWeighted,
+      },
+      { kind: "discretionary", value: disc },
+      { kind: "final", value: final },
+      { kind: "round", mode: "half-up", exact: final, rounded: finalRounded },
+    );
+  return { p, group: g, quantity, q, qualityWeighted, quantityWeighted, final, finalRounded, steps };
+}
+
+function rankSteps(p: Prepared, places: PersonResult["places"]): ExplainStep[] {
+  const step = (scope: RankScope, scopeKey: string | null, r: RankPlace): ExplainStep => ({
+    kind: "rank",
+    scope,
+    scopeKey,
+    rank: r.rank,
+    of: r.of,
+    sharedBy: r.sharedBy,
+  });
+  return [
+    step("overall", null, places.overall),
+    step("category", p.cat.code, places.category),
+    step("section", p.sectionId, places.section),
+  ];
+}
+
+/**
+ * One person's explanation steps, exactly as computeMonth gives them for that month, from that person's
+ * input, their category's weights, their normalisation group as the month had it, and their places in the
+ * three rankings: what `/kpi why` needs to explain a published result without computing the whole month
+ * again (computeMonth and this share the per-person code; tested equal for everyone).
+ */
+export function explainPerson(
+  input: PersonInput,
+  category: CategoryConfig,
+  group: GroupContext,
+  places: PersonResult["places"],
+): ExplainStep[] {
+  const cats = resolveCategories([category]);
+  const p = preparePerson(input, 0, cats, true);
+  if (p.cat.normGroup !== group.normGroup)
+    fail(`category normalises in ${p.cat.normGroup}, not ${group.normGroup}`, "group.normGroup");
+  const s = scorePerson(p, group, true);
+  s.steps.push(...rankSteps(p, places));
+  return s.steps;
+}
+
 /**
  * Compute a closed month. Throws ScoringInputError for invalid input (checked first, in full) and
  * PoolOverspentError when Σ discretionary > poolPerStaff × people.length.
  */
-export function computeMonth(input: MonthInput): MonthResult {
+export function computeMonth(input: MonthInput, opts: ComputeOptions = {}): MonthResult {
+  const explain = opts.explain ?? true;
   if (typeof input !== "object" || input === null) fail("must be an object", "input");
   if (typeof input.month !== "string" || !MONTH_RE.test(input.month)) {
     fail(`must be YYYY-MM, got ${describe(input.month)}`, "month");
@@ -282,7 +394,7 @@ export function computeMonth(input: MonthInput): MonthResult {
 
   const seen = new Set<string>();
   const prepared = input.people.map((p, i) => {
-    const pr = preparePerson(p, i, cats);
+    const pr = preparePerson(p, i, cats, explain);
     if (seen.has(p.personId))
       fail(`duplicate personId ${JSON.stringify(p.personId)}`, `people[${i}].personId`);
     seen.add(p.personId);
@@ -326,43 +438,26 @@ export function computeMonth(input: MonthInput): MonthResult {
     return h;
   };
 
+  // Each group as its members' explanations name it, built once per group.
+  const contexts = new Map<string, GroupContext>();
+  const contextOf = (normGroup: string): GroupContext => {
+    let c = contexts.get(normGroup);
+    if (!c) {
+      const g = groupInfo.get(normGroup)!;
+      c = {
+        normGroup,
+        categories: g.categories,
+        members: g.members.length,
+        max: g.max,
+        maxHolders: holdersOf(g),
+      };
+      contexts.set(normGroup, c);
+    }
+    return c;
+  };
+
   // Per-person scores (before ranks).
-  const scored = prepared.map((p) => {
-    const g = groupInfo.get(p.cat.normGroup)!;
-    const steps = [...p.preSteps];
-    steps.push({
-      kind: "groupMax",
-      normGroup: p.cat.normGroup,
-      categories: [...g.categories],
-      members: g.members.length,
-      max: g.max,
-      maxHolders: [...holdersOf(g)],
-    });
-    const zeroMax = g.max === 0n;
-    const quantity = zeroMax ? Rational.ZERO : Rational.of(100n * p.raw, g.max);
-    steps.push({ kind: "quantity", raw: p.raw, groupMax: g.max, zeroMax, value: quantity });
-
-    const q = computeQuality(p.input);
-    steps.push(...q.steps);
-
-    const qualityWeighted = q.value.mul(p.cat.qw);
-    const quantityWeighted = quantity.mul(p.cat.nw);
-    steps.push({
-      kind: "weights",
-      categoryCode: p.cat.code,
-      qualityWeight: p.cat.qualityWeight,
-      quantityWeight: p.cat.quantityWeight,
-      qualityWeighted,
-      quantityWeighted,
-    });
-    const disc = p.input.discretionary;
-    steps.push({ kind: "discretionary", value: disc });
-    const final = qualityWeighted.add(quantityWeighted).add(Rational.fromHundredths(disc));
-    steps.push({ kind: "final", value: final });
-    const finalRounded = roundHalfUpToHundredths(final);
-    steps.push({ kind: "round", mode: "half-up", exact: final, rounded: finalRounded });
-    return { p, g, quantity, q, qualityWeighted, quantityWeighted, final, finalRounded, steps };
-  });
+  const scored = prepared.map((p) => scorePerson(p, contextOf(p.cat.normGroup), explain));
 
   const keys = scored.map((s) => s.finalRounded);
   const overall = bucketRanks(keys, () => "");
@@ -371,26 +466,10 @@ export function computeMonth(input: MonthInput): MonthResult {
 
   const people: PersonResult[] = scored.map((s, i) => {
     const { p } = s;
-    const rankStep = (
-      scope: RankScope,
-      scopeKey: string | null,
-      r: (typeof overall)[number],
-    ): ExplainStep => ({
-      kind: "rank",
-      scope,
-      scopeKey,
-      rank: r.rank,
-      of: r.of,
-      sharedBy: r.sharedBy,
-    });
     const ro = overall[i]!;
     const rc = byCategory[i]!;
     const rs = bySection[i]!;
-    s.steps.push(
-      rankStep("overall", null, ro),
-      rankStep("category", p.cat.code, rc),
-      rankStep("section", p.sectionId, rs),
-    );
+    if (explain) s.steps.push(...rankSteps(p, { overall: ro, category: rc, section: rs }));
     return {
       personId: p.input.personId,
       name: p.name,
@@ -401,7 +480,7 @@ export function computeMonth(input: MonthInput): MonthResult {
       linesRaw: p.linesRaw,
       tempRaw: p.tempRaw,
       unpricedTempCount: p.unpricedTempCount,
-      groupMax: s.g.max,
+      groupMax: s.group.max,
       quantity: s.quantity,
       quality: s.q.value,
       qualityBeforeFloor: s.q.beforeFloor,
@@ -416,6 +495,7 @@ export function computeMonth(input: MonthInput): MonthResult {
       rankOverall: ro.rank!,
       rankCategory: rc.rank!,
       rankSection: rs.rank,
+      places: { overall: ro, category: rc, section: rs },
       display: {
         raw: formatHundredths(p.raw),
         quantity: s.quantity.toFixed2(),

@@ -26,10 +26,28 @@ export function formatHundredths(v: bigint): string {
   return neg ? `-${s}` : s;
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Greatest common divisor of |a| and |b|. Operands up to 2^53 − 1 (scores' numerators and denominators
+ * nearly always are) are reduced as JS numbers: every value of Euclid's algorithm stays an integer below
+ * 2^53, where `%` on doubles is exact, and no bigint is allocated per step (publishing a month reduces some
+ * hundred thousand fractions). Larger operands use bigints until they are small enough.
+ */
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;
   let y = b < 0n ? -b : b;
   while (y !== 0n) {
+    if (x <= SAFE && y <= SAFE) {
+      let u = Number(x);
+      let v = Number(y);
+      while (v !== 0) {
+        const t = u % v;
+        u = v;
+        v = t;
+      }
+      return BigInt(u);
+    }
     const t = x % y;
     x = y;
     y = t;
@@ -60,7 +78,7 @@ export class Rational {
     }
     if (num === 0n) return new Rational(0n, 1n);
     const g = gcd(num, den);
-    return new Rational(num / g, den / g);
+    return g === 1n ? new Rational(num, den) : new Rational(num / g, den / g);
   }
 
   /** An amount given in integer hundredths (325n → 3.25). */

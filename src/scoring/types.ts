@@ -185,6 +185,28 @@ export type ExplainStep =
       sharedBy: number;
     };
 
+/** A person's place in one ranking. */
+export interface RankPlace {
+  /** null for the section ranking of a person without a section */
+  rank: number | null;
+  /** people ranked in this scope */
+  of: number;
+  /** people in this scope sharing this rank (1 = no tie) */
+  sharedBy: number;
+}
+
+/** A normalisation group as a member's explanation names it (the "groupMax" step). */
+export interface GroupContext {
+  normGroup: string;
+  /** category codes normalised together, sorted */
+  categories: string[];
+  members: number;
+  /** max raw in the group, hundredths */
+  max: bigint;
+  /** personIds whose raw equals the max, sorted (empty when max is 0) */
+  maxHolders: string[];
+}
+
 export interface PersonResult {
   personId: string;
   name: string | null;
@@ -214,8 +236,11 @@ export interface PersonResult {
   rankOverall: number;
   rankCategory: number;
   rankSection: number | null;
+  /** the three places with their scope sizes and ties (what the "rank" steps say) */
+  places: { overall: RankPlace; category: RankPlace; section: RankPlace };
   /** 2-decimal display strings (half up). Display only; never fed back into computation. */
   display: { raw: string; quantity: string; quality: string; discretionary: string; final: string };
+  /** empty when computed with `explain: false` */
   steps: ExplainStep[];
 }
 

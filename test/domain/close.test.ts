@@ -12,8 +12,9 @@ import { DomainError } from "../../src/domain/errors.js";
 import { loadMonthInput } from "../../src/domain/month-input.js";
 import { type Actor, requireActor } from "../../src/domain/people.js";
 import { DEMO_MONTH, seedDemo } from "../../src/domain/seed.js";
-import { decodeSteps } from "../../src/domain/steps-codec.js";
-import { explainResult, replaySteps, type StoredStep } from "../../src/domain/why.js";
+import { encodeSteps } from "../../src/domain/steps-codec.js";
+import { explainResult, publishedSteps, replaySteps, type StoredStep } from "../../src/domain/why.js";
+import type { Prisma } from "../../src/generated/prisma/client.js";
 import { computeMonth, formatHundredths } from "../../src/scoring/index.js";
 import { createTestDatabase, usingPostgres } from "../helpers/db.js";
 
@@ -178,6 +179,8 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
 
     const saved = await db.prisma.monthResult.findMany({ where: { month: DEMO_MONTH } });
     expect(saved).toHaveLength(expected.people.length);
+    const record = (await db.prisma.monthClose.findUniqueOrThrow({ where: { month: DEMO_MONTH } }))
+      .exceptions;
     for (const e of expected.people) {
       const s = saved.find((r) => r.personId === e.personId)!;
       const row = resultRow(DEMO_MONTH, e);
@@ -193,7 +196,8 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         qualityWeighted: s.qualityWeighted.toFixed(6),
         quantityWeighted: s.quantityWeighted.toFixed(6),
         weights: [s.qualityWeight.toString(), s.quantityWeight.toString()].map(Number),
-        steps: decodeSteps(s.steps),
+        // the explanation built again from what the row keeps: the steps computing the month gave
+        steps: publishedSteps(s, record),
       }).toEqual({
         raw: row.raw,
         groupMax: row.groupMax,
@@ -210,9 +214,12 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       });
     }
     expect(await db.prisma.sheet.count({ where: { month: DEMO_MONTH, state: "LOCKED" } })).toBe(11);
-    expect(
-      await db.prisma.sheetTransition.count({ where: { toState: "LOCKED", actorId: group.personId } }),
-    ).toBe(11);
+    // the month's lock is recorded once (the audit row, MonthClose), not as a transition per sheet
+    expect(await db.prisma.sheetTransition.count({ where: { toState: "LOCKED" } })).toBe(0);
+    const published = await db.prisma.auditLog.findFirstOrThrow({
+      where: { action: "month.publish", entityId: DEMO_MONTH, outcome: "OK" },
+    });
+    expect(published.after).toMatchObject({ state: "PUBLISHED", lockedSheets: 11 });
 
     const [again, racing] = await Promise.all([
       publishMonth(db.prisma, deps, group, DEMO_MONTH, { expectedHash: p.inputsHash }),
@@ -260,6 +267,27 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       s.kind === "discretionary" ? { ...s, value: "100" } : s,
     ) as StoredStep[];
     expect(replaySteps(bad).ok).toBe(false);
+    // a month published before explanations were built on demand keeps its steps in the row: still explained
+    const legacy = saved.find((r) => r.raw > 0n)!;
+    const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);
+    const legacySteps = expected.people.find((x) => x.personId === legacy.personId)!.steps;
+    await db.prisma.monthResult.update({
+      where: { id: legacy.id },
+      data: { steps: encodeSteps(legacySteps) as Prisma.InputJsonValue },
+    });
+    try {
+      const who = await db.prisma.person.findUniqueOrThrow({ where: { id: legacy.personId } });
+      const e = await explainResult(db.prisma, group, { target: who.slackUserId, month: DEMO_MONTH });
+      expect(e.replay).toEqual({ final: legacy.final, ok: true, problem: null });
+      expect(e.steps.filter((x) => x.kind !== "line").map(({ detail: _d, ...x }) => x)).toEqual(
+        toJson(legacySteps),
+      );
+    } finally {
+      await db.prisma.monthResult.update({
+        where: { id: legacy.id },
+        data: { steps: legacy.steps as Prisma.InputJsonValue },
+      });
+    }
     // a locked line changed behind the application's back no longer adds up to the published total
     const withLines = saved.find((r) => r.raw > 0n)!;
     const line = await db.prisma.entry.findFirstOrThrow({

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import {
   type CategoryConfig,
   computeMonth,
+  explainPerson,
   formatHundredths,
   type MonthInput,
   type MonthResult,
@@ -223,6 +224,30 @@ describe("computeMonth properties", () => {
           const total = p.steps.filter((s) => s.kind === "linesTotal");
           expect(total).toEqual([{ kind: "linesTotal", ...given.linesTotal }]);
           expect(p.steps.filter((s) => s.kind === "line")).toHaveLength(given.lines.length);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it("explainPerson gives each person's steps exactly as computeMonth does; explain: false the same numbers", () => {
+    const strip = (r: MonthResult) => r.people.map(({ steps: _steps, ...rest }) => rest);
+    fc.assert(
+      fc.property(monthArb, (input) => {
+        const r = computeMonth(input);
+        const bare = computeMonth(input, { explain: false });
+        expect(strip(bare)).toEqual(strip(r));
+        expect(bare.people.every((p) => p.steps.length === 0)).toBe(true);
+        for (const p of r.people) {
+          const given = input.people.find((x) => x.personId === p.personId)!;
+          const category = input.categories.find((c) => c.code === p.categoryCode)!;
+          const g = r.groups.find((x) => x.normGroup === p.normGroup)!;
+          const holders = r.people
+            .filter((x) => x.normGroup === p.normGroup && g.max > 0n && x.raw === g.max)
+            .map((x) => x.personId)
+            .sort();
+          const group = { ...g, maxHolders: holders };
+          expect(explainPerson(given, category, group, p.places)).toEqual(p.steps);
         }
       }),
       RUNS,

@@ -1,4 +1,5 @@
 /** Rational and the hundredths helpers (SCHEME.md "Scoring: the formula" → Rounding). */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   formatHundredths,
@@ -17,6 +18,32 @@ describe("Rational", () => {
     expect(R(3n, -6n)).toEqual(R(-1n, 2n));
     expect(R(0n, -5n)).toEqual(Rational.ZERO);
     expect(R(1n, 3n)).not.toEqual(R(2n, 3n));
+  });
+
+  it("reduces to lowest terms on both sides of 2^53 (the number and bigint paths of gcd agree)", () => {
+    const refGcd = (a: bigint, b: bigint): bigint => {
+      let x = a < 0n ? -a : a;
+      let y = b < 0n ? -b : b;
+      while (y !== 0n) [x, y] = [y, x % y];
+      return x;
+    };
+    const big = fc.oneof(
+      fc.bigInt({ min: -(2n ** 20n), max: 2n ** 20n }),
+      fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n }),
+      fc.bigInt({ min: -(2n ** 90n), max: 2n ** 90n }),
+      fc.constantFrom(2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n)),
+    );
+    fc.assert(
+      fc.property(big, big, big, (a, b, k) => {
+        fc.pre(b !== 0n && k !== 0n);
+        const r = R(a * k, b * k); // a common factor to take out
+        expect(r.den > 0n).toBe(true);
+        expect(refGcd(r.num, r.den)).toBe(1n);
+        expect(r.num * b).toBe(a * r.den); // the same value
+        expect(r).toEqual(R(a, b));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("arithmetic is exact", () => {

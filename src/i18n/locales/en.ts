@@ -1067,6 +1067,8 @@ export const en = {
     line: "• {{code}} {{item}} (points from {{version}}): {{count}} × {{ppu}} = {{points}}{{lines}}",
     lineCount: " ({{count}} lines)",
     noLines: "• no approved lines",
+    linesTotal:
+      "Σ {{lines}} lines, {{units}} units = {{points}}, as published (the lines above are read from the locked sheet)",
     temp: "• temporary task “{{label}}”: {{points}}",
     tempUnpriced: "• temporary task “{{label}}”: awaiting pricing, counts 0",
     raw: "*2. Raw* = lines {{lines}} + temporary tasks {{temp}} = *{{raw}}*",

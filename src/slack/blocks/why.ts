@@ -84,6 +84,10 @@ export function whyMessage(t: Translate, lang: Lang, e: Explanation): Message {
       ? t("why.temp", { label: userText(String(s.label ?? ""), 60), points: h(s.points) })
       : t("why.tempUnpriced", { label: userText(String(s.label ?? ""), 60) }),
   );
+  // a month published with its lines summed: the total as published, under the lines read back
+  const total = one("linesTotal");
+  if (total && (lines.length > 0 || Number(total.lines) > 0))
+    lines.push(t("why.linesTotal", { lines: total.lines, units: total.units, points: h(total.points) }));
   const part1 = [t("why.linesHeader"), ...(lines.length ? lines : [t("why.noLines")]), ...temps];
   // the lines can be many: as many sections as they need (at most 30 blocks of them)
   let cur = "";
