@@ -37,6 +37,13 @@ export const ConfigSchema = z
     /** how often each replica looks for due runs nobody holds, e.g. after a crash (ms, default 60000) */
     JOBS_RECHECK_MS: z.coerce.number().int().min(500).max(3_600_000).optional(),
     /**
+     * HTTP mode only: on SIGTERM/SIGINT, how long the replica keeps accepting and serving requests while
+     * /readyz already answers 503, before it closes its listener (ms, default 5000; 0 closes at once). A
+     * load balancer that polls /readyz stops sending here within that time; closing the listener while
+     * it still sends would reset the connections queued in the kernel, whose POSTs it does not resend.
+     */
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    /**
      * Tests and demonstrations only (refused with NODE_ENV=production): the clock starts at this instant
      * and runs in real time (e.g. 2026-11-05T09:00:30+08:00 to see the 5th's reminders)
      */

@@ -5,7 +5,9 @@
  * - with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET: HTTP mode on PORT (production, several replicas);
  * - with no Slack tokens: the playground (src/playground): the bot on the embedded database with the demo
  *   organisation, the Slack emulator, and a Slack-like web page at http://localhost:PLAYGROUND_PORT.
- * Ctrl-C / SIGTERM stop the app and close the database.
+ * Ctrl-C / SIGTERM stop the app and close the database. In HTTP mode the replica first goes on serving
+ * for SHUTDOWN_DRAIN_MS with /readyz answering 503 (its load balancer takes it out meanwhile); Socket
+ * Mode and the playground have no load balancer and stop at once.
  */
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { createLogger, type Logger } from "./slack/logger.js";
@@ -67,6 +69,7 @@ async function main(): Promise<number> {
       ...(config.JOBS_LEASE_MS ? { leaseMs: config.JOBS_LEASE_MS } : {}),
       ...(config.JOBS_RECHECK_MS ? { recheckMs: config.JOBS_RECHECK_MS } : {}),
     },
+    ...(config.slackMode === "http" ? { shutdownDelayMs: config.SHUTDOWN_DRAIN_MS } : {}),
   });
   const { port } = await slack.start();
   // Socket Mode has no HTTP server of its own: health and metrics on a side port when asked for
@@ -93,8 +96,8 @@ async function main(): Promise<number> {
 
 /**
  * Resolves on the first SIGINT or SIGTERM. Later signals are ignored while shutting down (Ctrl-C in a
- * terminal reaches npm, tsx and node at once, and tsx relays it again), so a repeat cannot cut the
- * database's close short; a third one forces the exit.
+ * terminal reaches npm, tsx and node at once, and tsx relays it again), so a repeat cannot cut the drain
+ * delay, the requests being handled or the database's close short; a third one forces the exit.
  */
 function untilSignal(log: Logger): Promise<string> {
   return new Promise((resolve) => {

@@ -24,6 +24,7 @@ import {
   validateView,
 } from "./blocks.js";
 import {
+  getStatus,
   type PostResult,
   parseApiArguments,
   parseMultipart,
@@ -218,6 +219,10 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
   private deliveryCounter = 0;
   private requestUrls: string[] = [];
   private nextTarget = 0;
+  private readonly readinessIntervalMs: number;
+  /** several targets: whether each one's last /readyz answer was 200 (not yet polled: taken as ready) */
+  private readonly readiness = new Map<string, boolean>();
+  private readinessTimer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(options: FakeSlackOptions) {
     super();
@@ -232,6 +237,7 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
     this.ackWaitMs = options.ackWaitMs ?? this.ackTimeoutMs + 2000;
     this.waitForTimeoutMs = options.waitForTimeoutMs ?? 2000;
     this.requestUrl = options.requestUrl;
+    this.readinessIntervalMs = options.readinessIntervalMs ?? 200;
     this.defaultTransport = options.defaultTransport;
     this.fallbackHandler = options.fallbackHandler;
     this.host = options.host ?? "127.0.0.1";
@@ -302,6 +308,7 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopReadinessChecks();
     await this.hub.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -325,19 +332,49 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
 
   /** Sets the HTTP-mode delivery target (e.g. `http://127.0.0.1:3001/slack/events`). */
   setRequestUrl(url: string | undefined): void {
+    this.stopReadinessChecks();
     this.requestUrl = url;
     this.requestUrls = [];
   }
 
   /**
-   * Several HTTP-mode targets (replicas): deliveries go to them in turn, as a round-robin load balancer
-   * would, and a target that refuses the connection (a stopped replica) is skipped for that delivery,
-   * as nginx's `proxy_next_upstream error` does. A request already sent is never sent again.
+   * Several HTTP-mode targets (replicas), behind a health-checking load balancer: deliveries go to them in
+   * turn, skipping a target whose last `GET /readyz` (polled every `readinessIntervalMs`) was not 200 as
+   * long as another one is ready; and a target that refuses the connection (a stopped replica) is
+   * skipped for that delivery, as nginx's `proxy_next_upstream error` does. A request already sent is
+   * never sent again.
    */
   setRequestUrls(urls: string[]): void {
+    this.stopReadinessChecks();
     this.requestUrls = [...urls];
     this.requestUrl = urls[0];
     this.nextTarget = 0;
+    if (urls.length > 1 && this.readinessIntervalMs > 0) {
+      const inFlight = new Set<string>();
+      const poll = () => {
+        for (const url of this.requestUrls) {
+          if (inFlight.has(url)) continue; // a slow answer: no second check on top of it
+          inFlight.add(url);
+          const timer = this.readinessTimer;
+          // a check that does not answer within a few intervals counts as not ready, as a balancer's does
+          getStatus(new URL("/readyz", url).href, Math.max(1000, 3 * this.readinessIntervalMs)).then(
+            (status) => {
+              inFlight.delete(url);
+              if (this.readinessTimer === timer) this.readiness.set(url, status === 200);
+            },
+          );
+        }
+      };
+      this.readinessTimer = setInterval(poll, this.readinessIntervalMs);
+      this.readinessTimer.unref();
+      poll();
+    }
+  }
+
+  private stopReadinessChecks(): void {
+    if (this.readinessTimer) clearInterval(this.readinessTimer);
+    this.readinessTimer = undefined;
+    this.readiness.clear();
   }
 
   addUser(user: FakeUser): FakeUser {
@@ -1202,13 +1239,17 @@ export class FakeSlack extends EventEmitter<FakeSlackEvents> {
         timestamp: request.signing?.timestamp,
       });
       const started = performance.now();
+      // in turn among the ready targets; the others (last /readyz not 200) only when no ready one
+      // accepts the connection, as a load balancer that fails open when every target looks down
+      const turn = this.nextTarget++;
+      const inTurn = (list: string[]) => list.map((_, i) => list[(turn + i) % list.length] as string);
       const targets =
         this.requestUrls.length > 1
-          ? this.requestUrls.map(
-              (_, i) => this.requestUrls[(this.nextTarget + i) % this.requestUrls.length] as string,
-            )
+          ? [
+              ...inTurn(this.requestUrls.filter((u) => this.readiness.get(u) !== false)),
+              ...inTurn(this.requestUrls.filter((u) => this.readiness.get(u) === false)),
+            ]
           : [url];
-      this.nextTarget = (this.nextTarget + 1) % Math.max(1, this.requestUrls.length);
       let response = await postRaw(
         targets[0] as string,
         request.http.body,

@@ -196,3 +196,30 @@ export function postRaw(
     req.end(body);
   });
 }
+
+/**
+ * GETs `url` on a fresh connection (`Connection: close`, like {@link postRaw}) and resolves with the
+ * status, or 0 when the connection failed or no answer came within `timeoutMs`. The body is discarded.
+ */
+export function getStatus(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (status: number): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(status);
+    };
+    const req = httpRequest(url, { method: "GET", agent: false, headers: { connection: "close" } }, (res) => {
+      res.on("data", () => {});
+      res.on("end", () => finish(res.statusCode ?? 0));
+      res.on("error", () => finish(0));
+    });
+    const timer = setTimeout(() => {
+      finish(0);
+      req.destroy();
+    }, timeoutMs);
+    req.on("error", () => finish(0));
+    req.end();
+  });
+}

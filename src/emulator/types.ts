@@ -97,6 +97,12 @@ export interface FakeSlackOptions {
   botName?: string;
   /** HTTP-mode delivery target, e.g. `http://127.0.0.1:3001/slack/events` (can be set later). */
   requestUrl?: string;
+  /**
+   * Several HTTP-mode targets ({@link FakeSlack.setRequestUrls}): how often each target's `GET /readyz`
+   * (same host and port) is polled, as a health-checking load balancer does (default 200 ms; 0: not
+   * polled). A target whose last answer was not 200 gets no new delivery while another one is ready.
+   */
+  readinessIntervalMs?: number;
   /** Default transport when a delivery does not say (default: socket when connected, else http). */
   defaultTransport?: Transport;
   /** Deadline for acknowledging commands, actions, options, view submissions and events (default 3000 ms). */

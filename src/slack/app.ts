@@ -38,6 +38,12 @@ export interface SlackAppOptions {
   /** shutdown: how long stop() waits for requests being handled (default 10 s) */
   drainMs?: number;
   /**
+   * HTTP mode, shutdown: how long the listener stays open after /readyz turned 503 (default 0: closed at
+   * once). `npm start` passes SHUTDOWN_DRAIN_MS in HTTP mode only; the playground and the tests leave it
+   * at 0, having no load balancer to wait for.
+   */
+  shutdownDelayMs?: number;
+  /**
    * The reminder scheduler (src/jobs): on by default. `cron` (default: with the system clock) fires at the
    * configured times; with a controllable clock call `jobs.runDueJobs(at)`. `sleep` replaces real waiting
    * in the fan-out queue (tests).
@@ -57,8 +63,9 @@ export interface SlackApp {
   ready(): Promise<Readiness>;
   start(): Promise<{ port?: number }>;
   /**
-   * Graceful stop: no new requests (HTTP: the listener closes, /readyz answers 503), the requests being
-   * handled finish (at most `drainMs`), the scheduled App Home refreshes are published, then it returns.
+   * Graceful stop: no new requests (HTTP: /readyz answers 503 at once, the listener closes
+   * `shutdownDelayMs` later), the requests being handled finish (at most `drainMs`), the scheduled App
+   * Home refreshes are published, then it returns.
    */
   stop(): Promise<void>;
   /** resolves once scheduled App Home refreshes are done (tests, shutdown) */
@@ -214,11 +221,17 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       return { port };
     },
     async stop() {
-      // the scheduler first: no new fan-out starts; what it holds finishes or is left to another replica
+      // not ready at once (HTTP): a load balancer polling /readyz stops sending here while the listener
+      // stays open for shutdownDelayMs, and the scheduler stops meanwhile
+      const delayMs = opts.shutdownDelayMs ?? 0;
+      const listenerClosed = front?.beginDrain(server, delayMs);
+      if (front && server && delayMs > 0)
+        logger.info({ ms: delayMs }, "not ready (/readyz 503); still serving until the drain delay is over");
+      // the scheduler: no new fan-out starts; what it holds finishes or is left to another replica
       await jobs.stop();
       const drainMs = opts.drainMs ?? 10_000;
       if (front) {
-        await front.beginDrain(server);
+        await listenerClosed;
         let done = await settled(drainMs);
         // a request on a connection accepted just before the listener closed may still be on its way
         await new Promise((r) => setTimeout(r, 250));

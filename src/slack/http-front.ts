@@ -7,8 +7,9 @@
  *   and the timestamp (401), refuses a replay of an already seen signature (401), refuses a body that is
  *   not a Slack payload (400), and only then hands the buffered request to Bolt (whose own check is
  *   switched off: it is done here);
- * - drains on shutdown: stops accepting connections, answers with `Connection: close`, and waits for the
- *   requests being handled.
+ * - drains on shutdown: /readyz answers 503 at once and every response says `Connection: close`, but the
+ *   listener stays open for a delay (a load balancer polling /readyz stops sending meanwhile), then
+ *   closes; the caller waits for the requests being handled.
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -40,8 +41,12 @@ export interface HttpFront {
   receiver: HTTPReceiver;
   /** HTTP requests received and not yet answered */
   pending(): number;
-  /** stop accepting connections (resolves once the listener is closed), answer the rest with Connection: close */
-  beginDrain(server: Server | undefined): Promise<void>;
+  /**
+   * Not ready from now on (/readyz 503, responses with Connection: close); requests are still accepted and
+   * served for `keepListeningMs`, then the listener closes (resolves then). A second call returns the
+   * first one's promise.
+   */
+  beginDrain(server: Server | undefined, keepListeningMs?: number): Promise<void>;
   draining(): boolean;
 }
 
@@ -93,6 +98,7 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let pending = 0;
   let draining = false;
+  let drained: Promise<void> | undefined;
   const receiver = new HTTPReceiver({
     signingSecret: opts.signingSecret,
     signatureVerification: false, // checked by the front, before the replay check
@@ -203,15 +209,18 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
     receiver,
     pending: () => pending,
     draining: () => draining,
-    async beginDrain(server) {
-      if (draining) return;
+    beginDrain(server, keepListeningMs = 0) {
       draining = true;
-      if (server) {
+      drained ??= (async () => {
+        // Keep accepting while the load balancer notices /readyz: it has sent requests here until its
+        // last poll, and a request still in the kernel's accept queue when the listener closes is reset
+        // (a POST it has sent and will not send again).
+        if (keepListeningMs > 0) await new Promise((resolve) => setTimeout(resolve, keepListeningMs));
+        if (!server) return;
         // Stop listening, right after the event loop's poll phase has accepted every connection waiting
-        // in the kernel's accept queue (setImmediate runs just after it): closing the listening socket
-        // resets the connections still queued there, whose requests a load balancer has already sent and
-        // will not send again (a POST). The window left is the rest of that poll phase, not a whole turn
-        // of a busy loop.
+        // in the kernel's accept queue (setImmediate runs just after it): with no delay, or behind a
+        // balancer that does not read /readyz, that leaves the rest of that poll phase as the window, not
+        // a whole turn of a busy loop.
         await new Promise<void>((resolve) => setImmediate(resolve));
         // Node's close() also drops the connections it deems idle, which includes one just accepted whose
         // request is not parsed yet: that request would be lost the same way. Keep them: every response
@@ -224,7 +233,8 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
         } finally {
           server.closeIdleConnections = closeIdle;
         }
-      }
+      })();
+      return drained;
     },
   };
 }

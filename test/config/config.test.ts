@@ -30,6 +30,14 @@ describe("configuration", () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }).slackMode).toBe("http");
   });
 
+  it("SHUTDOWN_DRAIN_MS: 5 s by default, 0 allowed (close at once), a negative or non-number refused", () => {
+    expect(loadConfig({}).SHUTDOWN_DRAIN_MS).toBe(5000);
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: "0" }).SHUTDOWN_DRAIN_MS).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_MS: "1500" }).SHUTDOWN_DRAIN_MS).toBe(1500);
+    for (const v of ["-1", "soon", "120000"])
+      expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: v })).toThrow(/SHUTDOWN_DRAIN_MS/);
+  });
+
   it("names every missing or malformed variable", () => {
     try {
       loadConfig({

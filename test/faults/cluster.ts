@@ -5,7 +5,10 @@
  *   shared server; run as the `postgres` user when the suite runs as root (PostgreSQL refuses root);
  * - replicas of the bot: `node --import tsx src/main.ts` in HTTP mode, each on its own port, with the
  *   tokens of the fake Slack and SLACK_API_URL pointing at it, all on one database;
- * - the fake Slack (src/emulator) delivering to the replicas in turn, as a load balancer would.
+ * - the fake Slack (src/emulator) delivering to the replicas in turn, as a health-checking load balancer
+ *   would: it polls each replica's /readyz (every 200 ms) and sends nothing new to one that is not ready.
+ *   A replica stopped with SIGTERM goes on serving for SHUTDOWN_DRAIN_MS (1500 ms here, several polls)
+ *   with /readyz answering 503, then closes its listener: the production pattern, exercised.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -161,6 +164,7 @@ export async function startReplica(opts: {
       SLACK_API_URL: opts.slackApiUrl,
       PORT: String(port),
       LOG_LEVEL: "info",
+      SHUTDOWN_DRAIN_MS: "1500",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

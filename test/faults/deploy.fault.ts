@@ -4,8 +4,10 @@
  * EnvironmentFile — the production .env from deploy/env.production.example —, its Environment=PORT=%i,
  * WorkingDirectory and ExecStart), on a private PostgreSQL; Debian's nginx runs deploy/nginx/kpi-bot.conf
  * on loopback (TLS lines dropped, upstream ports replaced); the fake Slack sends through nginx. Then the
- * README's upgrade procedure: `admin migrate` first, then each replica stopped (SIGTERM, what systemctl
- * restart sends) and started again while commands keep coming: nothing fails, nothing is doubled.
+ * README's upgrade procedure: `admin migrate` first, then each replica in turn taken out of nginx (the
+ * README's `sed` adds `down` to its upstream line, `nginx -s reload`), stopped (SIGTERM, what systemctl
+ * restart sends) and started again, put back (`sed`, reload), while commands keep coming: nothing
+ * fails, nothing is doubled, and a replica marked down gets no new request.
  * Last, `admin backup` with the production environment.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
@@ -84,6 +86,20 @@ function parseEnvFile(file: string): Record<string, string> {
 }
 
 const UNIT = path.join(ROOT, "deploy/systemd/kpi-bot@.service");
+
+/**
+ * The README's two `sed` commands of the upgrade procedure (mark port 3001 `down` in nginx's upstream,
+ * put it back), for another port.
+ */
+function upstreamEdits(port: number): { down: string; up: string } {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const procedure = readme.split("### Upgrade procedure")[1]?.split("\n### ")[0] ?? "";
+  const seds = [...procedure.matchAll(/sed -i '([^']+)' \/etc\/nginx\/sites-enabled\/kpi-bot\.conf/g)].map(
+    (m) => (m[1] as string).replaceAll("3001", String(port)),
+  );
+  expect(seds).toHaveLength(2);
+  return { down: seds[0] as string, up: seds[1] as string };
+}
 
 async function startInstance(port: number) {
   const unit = readUnit(UNIT, String(port));
@@ -196,10 +212,16 @@ beforeAll(async () => {
   writeFileSync(
     path.join(tmp, "nginx.conf"),
     [
+      // in the foreground, but with its master process, as the Debian service runs it: the upgrade
+      // procedure reloads nginx, which replaces the worker (tried without a master: the reload in place
+      // kept connections in use until worker_connections ran out, and clients got malformed answers)
       "daemon off;",
-      "master_process off;",
+      "worker_processes 1;",
+      // as root, the worker would run as nobody, shut out of this 0700 folder (temp paths)
+      ...(process.getuid?.() === 0 ? ["user root;"] : []),
       `pid ${tmp}/nginx.pid;`,
-      `error_log ${tmp}/nginx-error.log warn;`,
+      // notice: the old worker's "gracefully shutting down" tells when a reload has taken effect
+      `error_log ${tmp}/nginx-error.log notice;`,
       "events { worker_connections 256; }",
       "http {",
       `  access_log ${tmp}/nginx-access.log;`,
@@ -287,7 +309,7 @@ describe("deployment guide", () => {
     expect(metrics.status).toBe(200);
   });
 
-  it("upgrade procedure: migrate first, then roll the replicas one by one under load", async () => {
+  it("upgrade procedure: migrate first, then roll the replicas one by one under load, each taken out of nginx first", async () => {
     const env = { ...process.env, ...parseEnvFile(envFile), ENV_FILE: "/nonexistent" };
     const migrate = spawnSync(process.execPath, ["--import", "tsx", "src/cli/admin.ts", "migrate"], {
       cwd: ROOT,
@@ -296,20 +318,62 @@ describe("deployment guide", () => {
     });
     expect(migrate.status, migrate.stderr).toBe(0);
     const prefix = `u-${randomBytes(3).toString("hex")}-`;
-    const notes = Array.from({ length: 160 }, (_, i) => `${prefix}${i}`);
+    const notes: string[] = [];
+    const results: DeliveryResult[] = [];
     const codes: (number | null)[] = [];
-    let rolling: Promise<void> = Promise.resolve();
-    const results = await pool(notes, 6, async (n, i) => {
-      if (i === 20)
-        rolling = (async () => {
-          for (const port of ports) {
-            codes.push(await stopInstance(port)); // systemctl restart kpi-bot@<port>: SIGTERM, wait…
-            await startInstance(port); // …start, ready
-          }
-        })();
-      if (i >= 20) await sleep(30);
-      return log(n, i);
+    /** requests a replica logged in the second after it was marked down (before its SIGTERM) */
+    const whileDown: number[] = [];
+    const served = (port: number) =>
+      replicas.get(port)?.logs.filter((l) => l.includes('"msg":"request"')).length ?? 0;
+    // the old worker stops accepting connections when it starts shutting down (the new one has the
+    // new configuration by then)
+    const reloads = () =>
+      (readFileSync(`${tmp}/nginx-error.log`, "utf8").match(/gracefully shutting down/g) ?? []).length;
+    /** the README's step: edit the upstream line, `nginx -t && nginx -s reload`; resolves once reloaded */
+    const upstream = async (port: number, state: "down" | "up") => {
+      const conf = path.join(tmp, "kpi-bot.conf");
+      execFileSync("sed", ["-i", upstreamEdits(port)[state], conf]);
+      expect(readFileSync(conf, "utf8")).toContain(
+        `server 127.0.0.1:${port} max_fails=1 fail_timeout=5s${state === "down" ? " down" : ""};`,
+      );
+      const before = reloads();
+      const nginxArgs = ["-p", tmp, "-c", `${tmp}/nginx.conf`];
+      for (const args of [["-t"], ["-s", "reload"]]) {
+        const r = spawnSync(NGINX as string, [...nginxArgs, ...args], { encoding: "utf8" });
+        expect(r.status, r.stderr).toBe(0);
+      }
+      for (let i = 0; reloads() === before; i++) {
+        if (i > 100) throw new Error("nginx did not reload");
+        await sleep(50);
+      }
+    };
+    let rolled = false;
+    const rolling = (async () => {
+      await sleep(500); // commands are coming
+      for (const port of ports) {
+        await upstream(port, "down");
+        await sleep(200); // what nginx sent there before the reload is answered
+        const before = served(port);
+        await sleep(1000);
+        whileDown.push(served(port) - before);
+        codes.push(await stopInstance(port)); // systemctl restart kpi-bot@<port>: SIGTERM, wait…
+        await startInstance(port); // …start, ready
+        await upstream(port, "up");
+      }
+    })().finally(() => {
+      rolled = true;
     });
+    // commands keep coming (3 at a time, a pause of 100 ms each) until both replicas are rolled
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (!rolled) {
+          const i = notes.length;
+          notes.push(`${prefix}${i}`);
+          results[i] = await log(notes[i] as string, i);
+          await sleep(100);
+        }
+      }),
+    );
     await rolling;
     const byNote = await pgQuery<{ note: string; n: string }>(
       pg.urlFor("kpi"),
@@ -322,13 +386,15 @@ describe("deployment guide", () => {
     const failed = results.filter((r) => !isLogged(r));
     rows.push({
       case: "upgrade: migrate, then roll both replicas",
-      requests: 160,
+      requests: results.length,
       failuresSeen: failed.length,
       lost,
       duplicates: dups,
-      notes: `exit codes ${codes.join("/")}; ${failed.map((r) => r.status).join(" ")}`,
+      notes: `exit codes ${codes.join("/")}; requests to a replica marked down: ${whileDown.join("/")}; ${failed.map((r) => r.status).join(" ")}`,
     });
     expect(codes).toEqual([0, 0]);
+    expect(whileDown).toEqual([0, 0]);
+    expect(results.length).toBeGreaterThan(100);
     expect(lost).toBe(0);
     expect(dups).toBe(0);
     expect(failed.map((r) => `${r.status} ${ackText(r).slice(0, 80)}`)).toEqual([]);

@@ -358,11 +358,24 @@ describe("fault suite", () => {
     const prefix = `t-${randomBytes(3).toString("hex")}-`;
     const notes = Array.from({ length: 150 }, (_, i) => `${prefix}${i}`);
     const victim = replicas[0]!;
+    let signalled = 0;
     const results = await pool(notes, 16, async (note, i) => {
-      if (i === 50) victim.kill("SIGTERM");
+      if (i === 50) {
+        signalled = Date.now();
+        victim.kill("SIGTERM");
+        // a second signal during the drain delay (a repeated stop, a relayed Ctrl-C) cuts nothing short
+        setTimeout(() => victim.kill("SIGTERM"), 500);
+      }
       return logCommand(note, i);
     });
     const code = await victim.exited;
+    // the fake Slack reads /readyz every 200 ms: the victim gets new deliveries for a poll or so, then none
+    const afterSignal = slack.deliveries.filter(
+      (d) =>
+        d.target === targets()[0] &&
+        d.startedAt >= signalled &&
+        String(d.payload.text ?? "").includes(prefix),
+    ).length;
     const { lost, duplicates, unacked } = await account(prefix, results, notes);
     const failed = results.filter((r) => !isLogged(r));
     rows.push({
@@ -371,7 +384,7 @@ describe("fault suite", () => {
       failuresSeen: failed.length,
       lost,
       duplicates,
-      notes: `exit code ${code}; ${unacked} committed but not acknowledged${failed.map((r) => `; ${r.status} ${r.error ?? ""} ${ackText(r).slice(0, 60).trim()}`).join("")}`,
+      notes: `exit code ${code}; ${afterSignal} sent to it after SIGTERM; ${unacked} committed but not acknowledged${failed.map((r) => `; ${r.status} ${r.error ?? ""} ${ackText(r).slice(0, 60).trim()}`).join("")}`,
     });
     await start(0);
     expect(code).toBe(0);

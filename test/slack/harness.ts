@@ -41,7 +41,13 @@ export interface Harness {
 
 export async function startHarness(
   mode: "http" | "socket" = "http",
-  opts: { logger?: Logger; env?: Record<string, string>; clockStart?: string } = {},
+  opts: {
+    logger?: Logger;
+    env?: Record<string, string>;
+    clockStart?: string;
+    /** HTTP mode: how long stop() keeps the listener open once not ready (default 0) */
+    shutdownDelayMs?: number;
+  } = {},
 ): Promise<Harness> {
   const db = await createTestDatabase();
   let slack: FakeSlack | undefined;
@@ -70,6 +76,7 @@ export async function startHarness(
       receiver: mode,
       clientOptions: { retryConfig: { retries: 0 } },
       listen: { port: 0, host: "127.0.0.1" },
+      ...(opts.shutdownDelayMs !== undefined ? { shutdownDelayMs: opts.shutdownDelayMs } : {}),
     });
     const { port } = await app.start();
     if (mode === "http") slack.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
