@@ -39,7 +39,13 @@ import {
 import { type Clock, isMonth } from "../util/time.js";
 import { audit, auditSql, toJson } from "./audit.js";
 import { DomainError } from "./errors.js";
-import { type LoadedMonth, loadMonthInput, type MonthBlockers, prepareMonthRead } from "./month-input.js";
+import {
+  type LeftOutLines,
+  type LoadedMonth,
+  loadMonthInput,
+  type MonthBlockers,
+  prepareMonthRead,
+} from "./month-input.js";
 import { type Actor, requireRole } from "./people.js";
 import { encodeExplanation } from "./steps-codec.js";
 
@@ -694,6 +700,7 @@ const RESULT_CHUNK = 2000;
 export function resultColumns(
   people: readonly PersonResult[],
   inputOf: (personId: string) => PersonInput,
+  leftOutOf: (personId: string) => readonly LeftOutLines[] | undefined = () => undefined,
 ): string[] {
   const cols: (string | null)[][] = Array.from({ length: 18 }, () => []);
   const steps: string[] = [];
@@ -716,7 +723,7 @@ export function resultColumns(
     cols[15]!.push(String(p.rankOverall));
     cols[16]!.push(String(p.rankCategory));
     cols[17]!.push(p.rankSection === null ? null : String(p.rankSection));
-    steps.push(encodeExplanation(inputOf(p.personId), p));
+    steps.push(encodeExplanation(inputOf(p.personId), p, leftOutOf(p.personId)));
   }
   return [...cols.map(pgArray), steps.join("\n")];
 }
@@ -861,7 +868,10 @@ export async function publishMonth(
       try {
         for (let i = 0; i < result.people.length; i += RESULT_CHUNK) {
           const t = performance.now();
-          const params = [month, ...resultColumns(rows.slice(i, i + RESULT_CHUNK), inputOf)];
+          const params = [
+            month,
+            ...resultColumns(rows.slice(i, i + RESULT_CHUNK), inputOf, (id) => loaded.leftOut.get(id)),
+          ];
           encoding += performance.now() - t;
           if (writing) await writing;
           writing = tx.execute(INSERT_RESULTS, params);

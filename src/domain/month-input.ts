@@ -76,11 +76,20 @@ export interface EvidenceIncomplete {
   points: bigint;
 }
 
+/** Lines left out for missing documents: [point version id, points per unit, lines, Σ count]. */
+export type LeftOutLines = [string, number, number, number];
+
 export interface LoadedMonth {
   input: MonthInput;
   blockers: MonthBlockers;
   /** approved lines that do not count yet because required documents are missing */
   evidenceIncomplete: EvidenceIncomplete[];
+  /**
+   * "summed": per person, the approved lines the evidence rule left out, per point version and points
+   * per unit (publishing keeps them, so `/kpi why` shows the lines that counted whatever documents the
+   * catalog requires later)
+   */
+  leftOut: Map<string, LeftOutLines[]>;
   /** everyone in `input.people`, by person id */
   people: Map<string, PersonInfo>;
   /** every category, by code */
@@ -167,14 +176,17 @@ async function reading<T>(db: MonthInputSource, fn: (q: SqlTx) => Promise<T>): P
 }
 
 /**
- * One person's approved lines of the month, itemized as loadMonthInput's "itemized" mode gives them
- * (same evidence rule, same order): what `/kpi why` shows under a published "linesTotal" step, read
- * back from the locked sheet. Empty when the person's sheet is not approved or locked, or has no lines.
+ * One person's approved lines of the month, itemized in the order loadMonthInput's "itemized" mode gives
+ * them, less the lines publishing recorded as left out for missing documents (`leftOut`; the evidence rule
+ * is not applied again: the catalog's required documents may have changed since). What `/kpi why` shows
+ * under a published "linesTotal" step, read back from the locked sheet. Empty when the person's sheet is
+ * not approved or locked, or has no lines.
  */
 export async function loadPersonLines(
   db: MonthInputSource,
   month: string,
   personId: string,
+  leftOut: readonly LeftOutLines[] = [],
 ): Promise<LineInput[]> {
   if (!isMonth(month)) throw new DomainError("month.invalid", { month });
   return reading(db, async (q) => {
@@ -183,21 +195,25 @@ export async function loadPersonLines(
       [personId, month],
     );
     if (sheets.length === 0) return [];
-    const rows = await itemizedLines(
-      q,
-      month,
-      sheets.map((x) => x.id),
-    );
+    const rows = await itemizedLines(q, month, { sheetIds: sheets.map((x) => x.id), evidence: false });
     const versionOf = await pointVersions(q);
     const lines: LineInput[] = [];
     for (const r of rows) {
       for (const t of lineTuples(r, versionOf)) {
-        if (t.counted > 0)
+        let counted = t.counted;
+        let units = t.units;
+        for (const [vid, ppu, missingLines, missingCount] of leftOut) {
+          if (vid === t.version.id && ppu === t.pointsPerUnit) {
+            counted -= missingLines;
+            units -= missingCount;
+          }
+        }
+        if (counted > 0)
           lines.push({
             points: BigInt(t.pointsPerUnit),
-            count: t.units,
+            count: units,
             itemCode: t.version.code,
-            ref: lineRef(t.version.code, t.version.effectiveMonth, t.counted),
+            ref: lineRef(t.version.code, t.version.effectiveMonth, counted),
           });
       }
     }
@@ -273,7 +289,7 @@ function decimalText(v: string): string {
 type LineTuple = [string, number, number, number, number, number];
 
 /**
- * The month's approved lines of some sheets (all when `sheetIds` is null), one row per person, its
+ * The month's approved lines (of some sheets, or only those needing the evidence check), one row per person, its
  * lines aggregated per point version and points per unit, with the part whose required documents are
  * incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax system, so only lines logged
  * here of items that require documents are checked, and only for them does the check run). The lines
@@ -285,8 +301,31 @@ type LineTuple = [string, number, number, number, number, number];
 async function itemizedLines(
   q: SqlTx,
   month: string,
-  sheetIds: readonly string[] | null,
+  scope: {
+    /** only these sheets */
+    sheetIds?: readonly string[];
+    /** only the lines that need the evidence check: logged here, of these items (those with documents) */
+    checkedItems?: readonly string[];
+    /** false: no evidence check (every line counted) */
+    evidence?: boolean;
+  } = {},
 ): Promise<{ personId: string; l: string }[]> {
+  const params: unknown[] = [month];
+  let where = "";
+  if (scope.sheetIds) {
+    params.push(pgArray(scope.sheetIds));
+    where += ` AND e."sheetId" = ANY($${params.length}::text[])`;
+  }
+  if (scope.checkedItems) {
+    params.push(pgArray(scope.checkedItems));
+    where += ` AND e.source <> 'IMPORT' AND e."itemId" = ANY($${params.length}::text[])`;
+  }
+  const check =
+    scope.evidence === false
+      ? "false"
+      : `(e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
+                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
+                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))`;
   return q.query<{ personId: string; l: string }>(
     `SELECT s."personId", g.l
      FROM (
@@ -298,20 +337,16 @@ async function itemizedLines(
                 COUNT(*) FILTER (WHERE e.incomplete) AS "missingLines",
                 COALESCE(SUM(e.count) FILTER (WHERE e.incomplete), 0) AS "missingCount"
          FROM (
-           SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count,
-                  (e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
-                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))
-                    AS incomplete
+           SELECT e."sheetId", e."pointVersionId", e."pointsPerUnit", e.count, ${check} AS incomplete
            FROM "Entry" e
-           WHERE e.month = $1 AND e.status = 'ACTIVE'${sheetIds ? ` AND e."sheetId" = ANY($2::text[])` : ""}
+           WHERE e.month = $1 AND e.status = 'ACTIVE'${where}
          ) e
          GROUP BY 1, 2, 3
        ) x
        GROUP BY 1
      ) g
      JOIN "Sheet" s ON s.id = g."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
-    sheetIds ? [month, pgArray(sheetIds)] : [month],
+    params,
   );
 }
 
@@ -432,9 +467,9 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
     people.set(s.personId, { ...s });
   }
 
-  // The month's lines, in one pass over them. Itemized: aggregated per sheet × point version, with the
-  // evidence check. Summed: one total per sheet, then the itemized read (with the check) for the few
-  // sheets that have lines needing it; their totals are made from it.
+  // The month's lines. Itemized: aggregated per sheet × point version, with the evidence check, in one
+  // pass. Summed: one total per sheet over every line, then, for the sheets that have lines needing the
+  // check, those lines alone per point version with the check: what it leaves out is taken off the total.
   let linesByPerson: { personId: string; l: string }[];
   let totals: Awaited<ReturnType<typeof summedLines>> = [];
   if (mode === "summed") {
@@ -443,9 +478,11 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
     ).map((r) => r.itemId);
     totals = await summedLines(q, month, evidenceItems);
     const checked = totals.filter((t) => t.checks > 0).map((t) => t.sheetId);
-    linesByPerson = checked.length ? await itemizedLines(q, month, checked) : [];
+    linesByPerson = checked.length
+      ? await itemizedLines(q, month, { sheetIds: checked, checkedItems: evidenceItems })
+      : [];
   } else {
-    linesByPerson = await itemizedLines(q, month, null);
+    linesByPerson = await itemizedLines(q, month);
   }
   // after the lines: every point version they name exists by then (a version in use is never deleted)
   const versionOf = await pointVersions(q);
@@ -509,6 +546,7 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
     return b;
   };
   const incomplete = new Map<string, EvidenceIncomplete>();
+  const leftOut = new Map<string, LeftOutLines[]>();
   // the same order on every run (the inputs hash, the step indexes and the list of incomplete lines
   // depend on it): people by id, each one's lines by item code, effective month, points per unit
   linesByPerson.sort((a, b) => cmp(a.personId, b.personId));
@@ -530,13 +568,16 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
         e.points += BigInt(t.missingCount) * BigInt(t.pointsPerUnit);
         incomplete.set(key, e);
       }
-      if (t.counted === 0) continue;
-      if (pi.linesTotal) {
-        pi.linesTotal.points += BigInt(t.units) * bigOf(t.pointsPerUnit);
-        pi.linesTotal.lines += t.counted;
-        pi.linesTotal.units += t.units;
+      if (mode === "summed") {
+        // only the lines needing the check were read: keep what it left out
+        if (t.missingLines > 0) {
+          const list = leftOut.get(r.personId) ?? [];
+          list.push([v.id, t.pointsPerUnit, t.missingLines, t.missingCount]);
+          leftOut.set(r.personId, list);
+        }
         continue;
       }
+      if (t.counted === 0) continue;
       // No label: a line names its item by code (codes never change), and whoever shows it takes the
       // item's name from the catalog in the reader's language (`/kpi why`, the score sheet). Carrying the
       // Chinese name into every one of the month's explanation steps made them a tenth larger and their
@@ -550,14 +591,21 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
       pi.lines.push(line);
     }
   }
-  // summed: the sheets without lines to check, as the database added them up
+  // summed: each sheet's total as the database added it up, less the lines left out for documents
   for (const t of totals) {
     const pi = inputs.get(t.personId);
-    if (!pi?.linesTotal || t.checks > 0) continue;
-    const units = Number(t.units);
-    if (!Number.isSafeInteger(units) || !Number.isSafeInteger(pi.linesTotal.units + units))
+    if (!pi?.linesTotal) continue;
+    let points = BigInt(t.points);
+    let lines = t.lines;
+    let units = Number(t.units);
+    for (const [, ppu, missingLines, missingCount] of leftOut.get(t.personId) ?? []) {
+      points -= BigInt(missingCount) * BigInt(ppu);
+      lines -= missingLines;
+      units -= missingCount;
+    }
+    if (!Number.isSafeInteger(units))
       throw new DomainError("month.countTooLarge", { person: t.personId, item: "*" });
-    pi.linesTotal = { points: BigInt(t.points), lines: t.lines, units };
+    pi.linesTotal = { points, lines, units };
   }
   const approved = new Set<string>([SheetState.APPROVED, SheetState.LOCKED]);
   for (const t of tempTasks) {
@@ -611,6 +659,7 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
     },
     blockers,
     evidenceIncomplete: [...incomplete.values()],
+    leftOut,
     people,
     categories: catInfo,
   };

@@ -13,6 +13,7 @@
  *   reads the plain object form too.
  */
 import type { ExplainStep, PersonInput, PersonResult } from "../scoring/index.js";
+import type { LeftOutLines } from "./month-input.js";
 
 /** A person's explanation inputs beyond the result row's columns (MonthResult.steps, `v: 2`). */
 export interface StoredExplanation {
@@ -25,10 +26,19 @@ export interface StoredExplanation {
   q?: [string, boolean, string | null, string | null][];
   /** per ranking (overall, category, section): [people ranked, people sharing the rank] */
   r: [number, number][];
+  /**
+   * approved lines left out of the summed lines for missing documents: [point version id, points per
+   * unit, lines, Σ count] (the evidence rule as it stood at publishing)
+   */
+  m?: LeftOutLines[];
 }
 
 /** The StoredExplanation of a person computed from `input`, as JSON text. */
-export function encodeExplanation(input: PersonInput, p: PersonResult): string {
+export function encodeExplanation(
+  input: PersonInput,
+  p: PersonResult,
+  leftOut: readonly LeftOutLines[] = [],
+): string {
   const e: StoredExplanation = {
     v: 2,
     r: [
@@ -47,6 +57,7 @@ export function encodeExplanation(input: PersonInput, p: PersonResult): string {
     ]);
   if (input.quality.length)
     e.q = input.quality.map((q) => [`${q.value}`, q.veto, q.reason ?? null, q.ref ?? null]);
+  if (leftOut.length) e.m = [...leftOut];
   return JSON.stringify(e);
 }
 

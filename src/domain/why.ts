@@ -1,7 +1,8 @@
 /**
  * `/kpi why [@person] [month]`: every step from a person's lines to their final and rank (SCHEME.md
- * "Scoring: the formula"), read from the explanation the scoring module produced and publishing stored
- * (MonthResult.steps), and replayed here from those steps alone to show the final is reproduced exactly.
+ * "Scoring: the formula"), built by the scoring module from what publishing kept (MonthResult's columns
+ * and steps, MonthClose's groups; months published before kept the steps themselves), and replayed here
+ * from those steps alone to show the final is reproduced exactly.
  * A month published with its lines summed (a "linesTotal" step) is explained line by line from the
  * person's locked sheet, read back now: the replay checks those lines add up to the published total.
  *
@@ -20,7 +21,7 @@ import { isMonth } from "../util/time.js";
 import { audit, toJson } from "./audit.js";
 import type { CloseRecord } from "./close.js";
 import { DomainError } from "./errors.js";
-import { loadMonthInput, loadPersonLines, parseLineRef } from "./month-input.js";
+import { type LeftOutLines, loadMonthInput, loadPersonLines, parseLineRef } from "./month-input.js";
 import { type Actor, hasRole } from "./people.js";
 import { decodeExplanation, decodeSteps } from "./steps-codec.js";
 
@@ -209,7 +210,8 @@ export function publishedSteps(
 }
 
 /**
- * Published steps with their "linesTotal" step's lines, read back from the person's locked sheet, as
+ * Published steps with their "linesTotal" step's lines, read back from the person's locked sheet less
+ * those publishing recorded as left out for missing documents (`leftOut`), as
  * "line" steps just before it (marked `detail`, so the replay checks their sum against the total instead
  * of counting the lines twice). Steps without a total (months published line by line) are as stored.
  */
@@ -218,10 +220,11 @@ export async function withLineDetail(
   month: string,
   personId: string,
   steps: StoredStep[],
+  leftOut: readonly LeftOutLines[] = [],
 ): Promise<StoredStep[]> {
   const at = steps.findIndex((s) => s.kind === "linesTotal");
   if (at < 0) return steps;
-  const lines = await loadPersonLines(db, month, personId);
+  const lines = await loadPersonLines(db, month, personId, leftOut);
   const detail: StoredStep[] = lines.map((l, index) => ({
     kind: "line",
     index,
@@ -289,7 +292,13 @@ export async function explainResult(
         where: { month_personId: { month, personId: person.id } },
       });
       if (!r) throw new DomainError("why.notAssessed", { name: person.name, month });
-      steps = await withLineDetail(db, month, person.id, publishedSteps(r, close?.exceptions ?? null));
+      steps = await withLineDetail(
+        db,
+        month,
+        person.id,
+        publishedSteps(r, close?.exceptions ?? null),
+        decodeExplanation(r.steps)?.m ?? [],
+      );
       final = r.final;
       categoryCode = r.categoryCode;
     } else {

@@ -148,13 +148,17 @@ function preparePerson(
     }
     const pts = BigInt(l.count) * ppu;
     linesRaw += pts;
+    // checked whether or not the steps are built: the input is checked in full either way
+    const ref = checkOptionalString(l.ref, `${lp}.ref`);
+    const itemCode = checkOptionalString(l.itemCode, `${lp}.itemCode`);
+    const label = checkOptionalString(l.label, `${lp}.label`);
     if (explain)
       steps.push({
         kind: "line",
         index: j,
-        ref: checkOptionalString(l.ref, `${lp}.ref`),
-        itemCode: checkOptionalString(l.itemCode, `${lp}.itemCode`),
-        label: checkOptionalString(l.label, `${lp}.label`),
+        ref,
+        itemCode,
+        label,
         count: l.count,
         pointsPerUnit: ppu,
         points: pts,
@@ -183,15 +187,9 @@ function preparePerson(
     const pts = priced ? checkNonNegBigint(t.points, `${tp}.points`, "temporary task price") : 0n;
     if (priced) tempRaw += pts;
     else unpricedTempCount++;
-    if (explain)
-      steps.push({
-        kind: "tempTask",
-        index: j,
-        ref: checkOptionalString(t.ref, `${tp}.ref`),
-        label: checkOptionalString(t.label, `${tp}.label`),
-        priced,
-        points: pts,
-      });
+    const ref = checkOptionalString(t.ref, `${tp}.ref`);
+    const label = checkOptionalString(t.label, `${tp}.label`);
+    if (explain) steps.push({ kind: "tempTask", index: j, ref, label, priced, points: pts });
   });
 
   p.quality.forEach((q, j) => {

@@ -167,6 +167,28 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
   });
 
   it("publishes once: results equal the scoring module's, sheets locked; publishing again (twice at once) creates nothing", async () => {
+    // a line logged here of an item that requires documents, none attached: left out at publishing
+    const sheet = await db.prisma.sheet.findFirstOrThrow({
+      where: { personId: staff.personId, month: DEMO_MONTH },
+    });
+    const docsItem = await db.prisma.workItem.findFirstOrThrow({
+      where: { evidence: { some: {} }, categoryCode: "SERVICE" },
+      include: { versions: true },
+    });
+    await db.prisma.entry.create({
+      data: {
+        id: "left-out-line",
+        personId: staff.personId,
+        sheetId: sheet.id,
+        month: DEMO_MONTH,
+        workDate: "2026-10-29",
+        itemId: docsItem.id,
+        pointVersionId: docsItem.versions[0]!.id,
+        pointsPerUnit: docsItem.versions[0]!.points,
+        count: 3,
+        source: "SLACK",
+      },
+    });
     // publishing has the database sum each person's lines; line by line gives the same numbers
     const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);
     const itemized = computeMonth((await loadMonthInput(db, DEMO_MONTH)).input);
@@ -267,6 +289,49 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       s.kind === "discretionary" ? { ...s, value: "100" } : s,
     ) as StoredStep[];
     expect(replaySteps(bad).ok).toBe(false);
+    // the catalog's required documents may change after publishing (a catalog import): the explanation
+    // keeps what publishing counted. The line left out then gets its documents, and an item of lines that
+    // counted now requires one
+    const everyoneReplays = async () => {
+      for (const s of saved) {
+        const who = await db.prisma.person.findUniqueOrThrow({ where: { id: s.personId } });
+        const e = await explainResult(db.prisma, group, { target: who.slackUserId, month: DEMO_MONTH });
+        expect(e.replay).toEqual({ final: s.final, ok: true, problem: null });
+      }
+    };
+    const leftOutLine = await db.prisma.entry.findUniqueOrThrow({
+      where: { id: "left-out-line" },
+      include: { item: { include: { evidence: true } } },
+    });
+    const counted = await db.prisma.entry.findFirstOrThrow({
+      where: {
+        month: DEMO_MONTH,
+        status: "ACTIVE",
+        item: { evidence: { none: {} } },
+        sheet: { state: "LOCKED" },
+      },
+    });
+    const zhang = await explainResult(db.prisma, group, { target: "U0DEMO05", month: DEMO_MONTH });
+    const added = await db.prisma.$transaction([
+      ...leftOutLine.item.evidence.map((ev) =>
+        db.prisma.entryEvidence.create({
+          data: { entryId: leftOutLine.id, kind: "CHECKLIST", itemEvidenceId: ev.id },
+        }),
+      ),
+    ]);
+    const newDoc = await db.prisma.itemEvidence.create({
+      data: { itemId: counted.itemId, name: "新增资料", nameEn: "new document" },
+    });
+    await db.prisma.entry.update({ where: { id: counted.id }, data: { source: "SLACK" } });
+    try {
+      await everyoneReplays();
+      const again = await explainResult(db.prisma, group, { target: "U0DEMO05", month: DEMO_MONTH });
+      expect(again.steps).toEqual(zhang.steps);
+    } finally {
+      await db.prisma.entry.update({ where: { id: counted.id }, data: { source: counted.source } });
+      await db.prisma.itemEvidence.delete({ where: { id: newDoc.id } });
+      await db.prisma.entryEvidence.deleteMany({ where: { id: { in: added.map((a) => a.id) } } });
+    }
     // a month published before explanations were built on demand keeps its steps in the row: still explained
     const legacy = saved.find((r) => r.raw > 0n)!;
     const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);

@@ -244,7 +244,7 @@ describe("/kpi close and publish", () => {
     const own = await kpi(USERS.zhang, "why");
     expect(own).toContain("为何是 98.00：张伟，2026-10");
     expect(own).toContain("SV001 发票发售（2026-01 起的分值）：400 × 3.00 = 1200.00（2 条）");
-    expect(own).toMatch(/合计 \d+ 条、\d+ 件 = [\d.]+，与公布时一致/);
+    expect(own).toMatch(/公布时的合计：\d+ 条、\d+ 件 = [\d.]+/);
     expect(own).toContain("-5.00 发票发售差错 → 95.00");
     expect(own).toContain("✔ 仅凭以上步骤重算：98.00");
     expect(await kpi(USERS.zhang, `why <@${USERS.li}>`)).toContain("无权");

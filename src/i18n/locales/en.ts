@@ -1068,7 +1068,7 @@ export const en = {
     lineCount: " ({{count}} lines)",
     noLines: "• no approved lines",
     linesTotal:
-      "Σ {{lines}} lines, {{units}} units = {{points}}, as published (the lines above are read from the locked sheet)",
+      "total as published: {{lines}} lines, {{units}} units = {{points}} (the lines above are read from the locked sheet)",
     temp: "• temporary task “{{label}}”: {{points}}",
     tempUnpriced: "• temporary task “{{label}}”: awaiting pricing, counts 0",
     raw: "*2. Raw* = lines {{lines}} + temporary tasks {{temp}} = *{{raw}}*",

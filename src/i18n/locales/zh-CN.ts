@@ -1027,7 +1027,7 @@ export const zhCN: Catalog = {
     line: "• {{code}} {{item}}（{{version}} 起的分值）：{{count}} × {{ppu}} = {{points}}{{lines}}",
     lineCount: "（{{count}} 条）",
     noLines: "• 无已审核记录",
-    linesTotal: "合计 {{lines}} 条、{{units}} 件 = {{points}}，与公布时一致（以上记录读自已锁定的工作表）",
+    linesTotal: "公布时的合计：{{lines}} 条、{{units}} 件 = {{points}}（以上记录读自已锁定的工作表）",
     temp: "• 临时性工作“{{label}}”：{{points}}",
     tempUnpriced: "• 临时性工作“{{label}}”：待定分，计 0",
     raw: "*2. 原始分* = 记录 {{lines}} + 临时性工作 {{temp}} = *{{raw}}*",
