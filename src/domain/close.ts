@@ -121,25 +121,9 @@ export interface CloseRecord {
   groups?: { normGroup: string; categories: string[]; members: number; max: string; maxHolders: string[] }[];
 }
 
-/** The month's groups for CloseRecord: each with who holds its max raw (sorted, none when the max is 0). */
+/** The month's groups for CloseRecord (bigints as decimal strings). */
 export function groupsOf(result: MonthResult): NonNullable<CloseRecord["groups"]> {
-  const holders = new Map<string, string[]>();
-  const maxOf = new Map(result.groups.map((g) => [g.normGroup, g.max]));
-  for (const p of result.people) {
-    const max = maxOf.get(p.normGroup);
-    if (max !== undefined && max > 0n && p.raw === max) {
-      const list = holders.get(p.normGroup) ?? [];
-      list.push(p.personId);
-      holders.set(p.normGroup, list);
-    }
-  }
-  return result.groups.map((g) => ({
-    normGroup: g.normGroup,
-    categories: g.categories,
-    members: g.members,
-    max: g.max.toString(),
-    maxHolders: (holders.get(g.normGroup) ?? []).sort(compareStrings),
-  }));
+  return result.groups.map((g) => ({ ...g, max: g.max.toString() }));
 }
 
 export function namedBlockers(b: MonthBlockers): NamedBlocker[] {
@@ -729,15 +713,15 @@ export function resultColumns(
 }
 
 /**
- * Locks the month's approved sheets: one statement, and one record of it (the month.publish audit row,
- * with the count, and MonthClose's publishedAt / publishedById), not a SheetTransition per sheet (on twenty
- * thousand sheets those rows and their foreign-key checks were half the time of locking). $2 (the actor)
- * is unused here, kept so the statement's parameters stay those of the publishing transaction.
+ * Locks the month's approved sheets ($1 the month, $2 the time): one statement, and one record of it (the
+ * month.publish audit row, with the count, and MonthClose's publishedAt / publishedById), not a
+ * SheetTransition per sheet (on twenty thousand sheets those rows and their foreign-key checks were half
+ * the time of locking).
  */
 const LOCK_SHEETS = `
 UPDATE "Sheet" SET state = 'LOCKED'::"SheetState", version = version + 1,
-  "updatedAt" = ($3::timestamptz AT TIME ZONE 'UTC')
-WHERE month = $1 AND state = 'APPROVED'::"SheetState" AND $2::text IS NOT NULL`;
+  "updatedAt" = ($2::timestamptz AT TIME ZONE 'UTC')
+WHERE month = $1 AND state = 'APPROVED'::"SheetState"`;
 
 /** Marks an announcement being posted (announceTs) so two posters cannot both post. */
 export const CLAIMED = "claimed";
@@ -821,7 +805,7 @@ export async function publishMonth(
       const lockStarted = performance.now();
       let lockMs = 0;
       const locking = settled(
-        tx.execute(LOCK_SHEETS, [month, actorId(closer), now.toISOString()]).then((n) => {
+        tx.execute(LOCK_SHEETS, [month, now.toISOString()]).then((n) => {
           lockMs = performance.now() - lockStarted;
           return n;
         }),

@@ -512,8 +512,8 @@ export function computeMonth(input: MonthInput, opts: ComputeOptions = {}): Mont
       compareStrings(a.personId, b.personId),
   );
 
-  const groups: GroupSummary[] = [...groupInfo.entries()]
-    .map(([normGroup, g]) => ({ normGroup, categories: g.categories, max: g.max, members: g.members.length }))
+  const groups: GroupSummary[] = [...groupInfo.keys()]
+    .map((normGroup) => contextOf(normGroup))
     .sort((a, b) => compareStrings(a.normGroup, b.normGroup));
 
   let totalRaw = 0n;

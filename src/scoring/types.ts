@@ -244,12 +244,8 @@ export interface PersonResult {
   steps: ExplainStep[];
 }
 
-export interface GroupSummary {
-  normGroup: string;
-  categories: string[];
-  max: bigint;
-  members: number;
-}
+/** A normalisation group of the month: its members, its max raw and who holds it. */
+export type GroupSummary = GroupContext;
 
 export interface MonthResult {
   month: string;

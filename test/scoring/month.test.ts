@@ -380,6 +380,7 @@ describe("edge cases", () => {
       categories: ["GUIDANCE", "MONITOR"],
       max: pts(400),
       members: 2,
+      maxHolders: ["m1"],
     });
     expect(g1.steps.find((s) => s.kind === "groupMax")).toMatchObject({
       normGroup: "B",

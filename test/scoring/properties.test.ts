@@ -241,12 +241,13 @@ describe("computeMonth properties", () => {
         for (const p of r.people) {
           const given = input.people.find((x) => x.personId === p.personId)!;
           const category = input.categories.find((c) => c.code === p.categoryCode)!;
-          const g = r.groups.find((x) => x.normGroup === p.normGroup)!;
+          const group = r.groups.find((x) => x.normGroup === p.normGroup)!;
+          // who holds the max, as the group says: those of its members whose raw is the max
           const holders = r.people
-            .filter((x) => x.normGroup === p.normGroup && g.max > 0n && x.raw === g.max)
+            .filter((x) => x.normGroup === p.normGroup && group.max > 0n && x.raw === group.max)
             .map((x) => x.personId)
             .sort();
-          const group = { ...g, maxHolders: holders };
+          expect(group.maxHolders).toEqual(holders);
           expect(explainPerson(given, category, group, p.places)).toEqual(p.steps);
         }
       }),
