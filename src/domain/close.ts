@@ -674,7 +674,7 @@ FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bi
   $9::numeric[], $10::boolean[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[],
   $16::bigint[], $17::int[], $18::int[], $19::int[], string_to_array($20, E'\\n')::json[]) AS r(p)`;
 
-/** Rows per INSERT statement (each row carries its explanation steps). */
+/** Rows per INSERT statement. */
 const RESULT_CHUNK = 2000;
 
 /**
@@ -812,6 +812,7 @@ export async function publishMonth(
       );
       let hash: string;
       let blockers: NamedBlocker[];
+      let result: MonthResult;
       try {
         hash = inputsHashOf(loaded);
         if (opts.expectedHash && opts.expectedHash !== hash)
@@ -819,12 +820,6 @@ export async function publishMonth(
         blockers = namedBlockers(loaded.blockers);
         if (blockers.length > 0 && reason === "")
           throw new DomainError("close.blocked", { month, count: blockers.length });
-      } catch (e) {
-        await locking;
-        throw e;
-      }
-      let result: MonthResult;
-      try {
         // the numbers only: each explanation is built again from what the row keeps when it is asked for
         result = computeMonth(loaded.input, { explain: false });
         deps.trace?.("computed");
