@@ -7,8 +7,11 @@
  * A client opened some other way, and a transaction client (`tx`), have none: callers fall back to
  * `$queryRawUnsafe`, which runs the same SQL (`prismaSql` wraps a client or `tx` as a `SqlTx`).
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { type PGlite, parse, protocol } from "@electric-sql/pglite";
 import type pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 
 export interface RawSql {
   /**
@@ -27,7 +30,18 @@ export interface RawSql {
    * transaction): committed when `fn` resolves, rolled back when it throws. `fn` must not leave a
    * statement running when it settles.
    */
-  transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
+}
+
+/** A raw transaction's statements, and bulk loading. */
+export interface RawTx extends SqlTx {
+  readonly kind: "postgres" | "pglite";
+  /**
+   * Loads rows into `table` with COPY (text format, values written by `copyText`): a chunk is
+   * any number of whole rows. On a server the chunks are streamed as they are made (the server takes in
+   * one while the next is made); PGlite reads them as one file. Returns the rows loaded.
+   */
+  copyFrom(table: string, columns: readonly string[], chunks: Iterable<string>): Promise<number>;
 }
 
 /**
@@ -73,6 +87,24 @@ export function pgArray(values: readonly (string | null)[]): string {
   return `${out}}`;
 }
 
+/** `COPY "table" ("a", "b") FROM <source>` (identifiers from code, quoted). */
+function copySql(table: string, columns: readonly string[], source: string): string {
+  const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
+  return `COPY ${q(table)} (${columns.map(q).join(", ")}) FROM ${source}`;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/**
+ * A value as COPY's text format writes it: null is `\N`, and a backslash, tab, newline or carriage
+ * return is written as its backslash escape. A row is its values separated by tabs, ended by a newline.
+ */
+export function copyText(v: string | null): string {
+  if (v === null) return "\\N";
+  return COPY_SPECIAL.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
+}
+
 const ARRAY_SPECIAL = /["\\]/g;
 function escapeArrayElement(v: string): string {
   return v.includes('"') || v.includes("\\") ? v.replace(ARRAY_SPECIAL, "\\$&") : v;
@@ -98,7 +130,7 @@ export function poolRawSql(pool: pg.Pool): RawSql {
       const r = await pool.query({ name, text, values: params });
       return r.rows as T[];
     },
-    async transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       // a connection whose ROLLBACK failed is in an unknown state: it is closed, not returned to the pool
       let broken: Error | undefined;
@@ -111,6 +143,12 @@ export function poolRawSql(pool: pg.Pool): RawSql {
               (await client.query(text, params as unknown[] | undefined)).rows as R[],
             execute: async (text: string, params?: readonly unknown[]) =>
               (await client.query(text, params as unknown[] | undefined)).rowCount ?? 0,
+            copyFrom: async (table, columns, chunks) => {
+              const copy = client.query(copyFromStdin(copySql(table, columns, "STDIN")));
+              // pulled one chunk at a time: the next is made while the socket sends the last
+              await pipeline(Readable.from(chunks), copy);
+              return copy.rowCount;
+            },
           });
           await client.query("COMMIT");
           return out;
@@ -168,7 +206,7 @@ export function pgliteRawSql(pglite: PGlite): RawSql {
   };
   return {
     batches: false,
-    transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> {
       return pglite.transaction((t) =>
         fn({
           kind: "pglite",
@@ -176,6 +214,10 @@ export function pgliteRawSql(pglite: PGlite): RawSql {
             (await t.query<R>(text, params as unknown[] | undefined)).rows,
           execute: async (text: string, params?: readonly unknown[]) =>
             (await t.query(text, params as unknown[] | undefined)).affectedRows ?? 0,
+          copyFrom: async (table, columns, chunks) => {
+            const blob = new Blob([...chunks]);
+            return (await t.query(copySql(table, columns, "'/dev/blob'"), [], { blob })).affectedRows ?? 0;
+          },
         }),
       );
     },

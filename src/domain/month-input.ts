@@ -351,30 +351,41 @@ async function itemizedLines(
 }
 
 /**
- * Each approved sheet's lines summed: Σ count × points, Σ count, lines, and how many of them are of
- * items that require documents and were logged here (they need the evidence check, which only
- * `itemizedLines` does). No subquery per line, so PostgreSQL runs it as a parallel aggregate like a bare
- * GROUP BY; `evidenceItems` are the items with required documents (a constant array: a hash lookup).
+ * Every sheet of the month with its state and, for an approved (or locked) sheet, its lines summed:
+ * Σ count × points, Σ count, lines, and how many of them are of items that require documents and were
+ * logged here (they need the evidence check, which only `itemizedLines` does). No subquery per line, so
+ * PostgreSQL runs the aggregate in parallel like a bare GROUP BY; `evidenceItems` are the items with
+ * required documents (a constant array: a hash lookup). A sheet with no lines, or not approved, has
+ * null sums.
  */
-async function summedLines(
+async function summedSheets(
   q: SqlTx,
   month: string,
   evidenceItems: readonly string[],
 ): Promise<
-  { sheetId: string; personId: string; points: string; units: string; lines: number; checks: number }[]
+  {
+    id: string;
+    personId: string;
+    state: SheetState;
+    points: string | null;
+    units: string | null;
+    lines: number | null;
+    checks: number | null;
+  }[]
 > {
   return q.query(
-    `SELECT x."sheetId", s."personId", x.points::text AS points, x.units::text AS units, x.lines::int AS lines,
-            x.checks::int AS checks
-     FROM (
+    `SELECT s.id, s."personId", s.state::text AS state, x.points::text AS points, x.units::text AS units,
+            x.lines::int AS lines, x.checks::int AS checks
+     FROM "Sheet" s
+     LEFT JOIN (
        SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points, SUM(e.count::bigint) AS units,
               COUNT(*) AS lines,
               COUNT(*) FILTER (WHERE e.source <> 'IMPORT' AND e."itemId" = ANY($2::text[])) AS checks
        FROM "Entry" e
        WHERE e.month = $1 AND e.status = 'ACTIVE'
        GROUP BY 1
-     ) x
-     JOIN "Sheet" s ON s.id = x."sheetId" AND s.state IN ('APPROVED', 'LOCKED')`,
+     ) x ON x."sheetId" = s.id AND s.state IN ('APPROVED', 'LOCKED')
+     WHERE s.month = $1`,
     [month, pgArray(evidenceItems)],
   );
 }
@@ -471,31 +482,35 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
   // pass. Summed: one total per sheet over every line, then, for the sheets that have lines needing the
   // check, those lines alone per point version with the check: what it leaves out is taken off the total.
   let linesByPerson: { personId: string; l: string }[];
-  let totals: Awaited<ReturnType<typeof summedLines>> = [];
+  let sheets: { id: string; personId: string; state: SheetState }[];
+  let totals: Awaited<ReturnType<typeof summedSheets>> = [];
   if (mode === "summed") {
     const evidenceItems = (
       await q.query<{ itemId: string }>(`SELECT DISTINCT "itemId" FROM "ItemEvidence"`)
     ).map((r) => r.itemId);
-    totals = await summedLines(q, month, evidenceItems);
-    const checked = totals.filter((t) => t.checks > 0).map((t) => t.sheetId);
+    // the month's sheets come with their sums (one statement, not a second read of them)
+    totals = await summedSheets(q, month, evidenceItems);
+    sheets = totals;
+    const checked = totals.filter((t) => t.checks !== null && t.checks > 0).map((t) => t.id);
     linesByPerson = checked.length
       ? await itemizedLines(q, month, { sheetIds: checked, checkedItems: evidenceItems })
       : [];
   } else {
     linesByPerson = await itemizedLines(q, month);
+    sheets = await q.query<{ id: string; personId: string; state: SheetState }>(
+      `SELECT id, "personId", state::text AS state FROM "Sheet" WHERE month = $1`,
+      [month],
+    );
   }
-  // after the lines: every point version they name exists by then (a version in use is never deleted)
-  const versionOf = await pointVersions(q);
+  // after the lines: every point version they name exists by then (a version in use is never deleted);
+  // only needed when there are lines to itemize
+  const versionOf = linesByPerson.length ? await pointVersions(q) : new Map<string, VersionInfo>();
   const tempTasks = await q.query<TempRow>(
     `SELECT t.id, t."personId", t.status::text AS status, t.points, t."workDate", t.minutes, t.description,
             s.state::text AS "sheetState"
      FROM "TempTask" t JOIN "Sheet" s ON s.id = t."sheetId"
      WHERE t.month = $1 AND t.status IN ('PRICED', 'AWAITING_PRICING')
      ORDER BY t."workDate", t."createdAt", t.id`,
-    [month],
-  );
-  const sheets = await q.query<{ id: string; personId: string; state: SheetState }>(
-    `SELECT id, "personId", state::text AS state FROM "Sheet" WHERE month = $1`,
     [month],
   );
   const adjustments = await q.query<{
@@ -593,6 +608,7 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
   }
   // summed: each sheet's total as the database added it up, less the lines left out for documents
   for (const t of totals) {
+    if (t.points === null || t.lines === null) continue; // no lines, or not approved
     const pi = inputs.get(t.personId);
     if (!pi?.linesTotal) continue;
     let points = BigInt(t.points);

@@ -22,7 +22,7 @@ export {
   quarterOf,
   rollUpQuarter,
 } from "./quarter.js";
-export { competitionRanks, rankCompetition } from "./rank.js";
+export { competitionPlaces, competitionRanks, type Place, rankCompetition } from "./rank.js";
 export { Rational } from "./rational.js";
 export type {
   CategoryConfig,

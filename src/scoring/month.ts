@@ -21,7 +21,7 @@
 import { parseWeight, roundHalfUpToHundredths } from "./decimal.js";
 import { ScoringInputError } from "./errors.js";
 import { assertPoolNotOverspent, DEFAULT_POOL_PER_STAFF } from "./pool.js";
-import { competitionRanks } from "./rank.js";
+import { competitionPlaces } from "./rank.js";
 import { formatHundredths, Rational } from "./rational.js";
 import type {
   CategoryConfig,
@@ -245,36 +245,6 @@ function computeQuality(p: PersonInput, explain: boolean): Quality {
   return { beforeFloor: total, value, vetoed, steps };
 }
 
-/** Ranks of `keys` within buckets (`bucketOf` null = not ranked). Returns rank/of/sharedBy per index. */
-function bucketRanks(
-  keys: bigint[],
-  bucketOf: (i: number) => string | null,
-): { rank: number | null; of: number; sharedBy: number }[] {
-  const buckets = new Map<string, number[]>();
-  keys.forEach((_, i) => {
-    const b = bucketOf(i);
-    if (b === null) return;
-    let arr = buckets.get(b);
-    if (!arr) {
-      arr = [];
-      buckets.set(b, arr);
-    }
-    arr.push(i);
-  });
-  const out = keys.map(() => ({ rank: null as number | null, of: 0, sharedBy: 0 }));
-  for (const idxs of buckets.values()) {
-    const bucketKeys = idxs.map((i) => keys[i]!);
-    const ranks = competitionRanks(bucketKeys);
-    // people sharing a key share a rank: count them once per key (linear, not a scan per person)
-    const shared = new Map<bigint, number>();
-    for (const k of bucketKeys) shared.set(k, (shared.get(k) ?? 0) + 1);
-    idxs.forEach((i, k) => {
-      out[i] = { rank: ranks[k]!, of: idxs.length, sharedBy: shared.get(bucketKeys[k]!)! };
-    });
-  }
-  return out;
-}
-
 export interface ComputeOptions {
   /**
    * Build each person's explanation steps (default true). Publishing computes without them (the
@@ -458,9 +428,11 @@ export function computeMonth(input: MonthInput, opts: ComputeOptions = {}): Mont
   const scored = prepared.map((p) => scorePerson(p, contextOf(p.cat.normGroup), explain));
 
   const keys = scored.map((s) => s.finalRounded);
-  const overall = bucketRanks(keys, () => "");
-  const byCategory = bucketRanks(keys, (i) => scored[i]!.p.cat.code);
-  const bySection = bucketRanks(keys, (i) => scored[i]!.p.sectionId);
+  const [overall, byCategory, bySection] = competitionPlaces(keys, [
+    () => "",
+    (i) => scored[i]!.p.cat.code,
+    (i) => scored[i]!.p.sectionId,
+  ]) as [RankPlace[], RankPlace[], RankPlace[]];
 
   const people: PersonResult[] = scored.map((s, i) => {
     const { p } = s;

@@ -42,3 +42,69 @@ export function rankCompetition<T>(items: readonly T[], key: (t: T) => bigint): 
   });
   return out;
 }
+
+/** A place in one ranking: competition rank, people ranked, people sharing the rank. */
+export interface Place {
+  /** null when the item is not ranked in this scope */
+  rank: number | null;
+  /** items ranked in the item's bucket (0 when not ranked) */
+  of: number;
+  /** items of the bucket with the same key, the item included (0 when not ranked) */
+  sharedBy: number;
+}
+
+/**
+ * Competition ranks of `keys` (descending) within buckets, for several bucketings at once: `scopes[s](i)`
+ * names item i's bucket in scope s, or null when i is not ranked in it. Returns, per scope, each item's
+ * place, aligned with `keys` by index. Within a bucket the ranks are those of competitionRanks over its
+ * keys. The keys are sorted once for every scope (as numbers when all of them are safe integers, which
+ * compares several times faster than bigints); each scope is then one pass in that order.
+ */
+export function competitionPlaces(
+  keys: readonly bigint[],
+  scopes: readonly ((i: number) => string | null)[],
+): Place[][] {
+  const n = keys.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  const limit = BigInt(Number.MAX_SAFE_INTEGER);
+  if (keys.every((k) => k <= limit && k >= -limit)) {
+    const num = Float64Array.from(keys, (k) => Number(k));
+    order.sort((a, b) => num[b]! - num[a]!);
+  } else {
+    order.sort((a, b) => {
+      const ka = keys[a]!;
+      const kb = keys[b]!;
+      return ka > kb ? -1 : ka < kb ? 1 : 0;
+    });
+  }
+  return scopes.map((bucketOf) => {
+    const places: Place[] = new Array(n);
+    // each bucket's items in descending key order
+    const buckets = new Map<string, number[]>();
+    for (const i of order) {
+      const b = bucketOf(i);
+      if (b === null) {
+        places[i] = { rank: null, of: 0, sharedBy: 0 };
+        continue;
+      }
+      let list = buckets.get(b);
+      if (!list) {
+        list = [];
+        buckets.set(b, list);
+      }
+      list.push(i);
+    }
+    for (const list of buckets.values()) {
+      // ties are consecutive: each run of equal keys shares the rank of its first position
+      for (let start = 0; start < list.length; ) {
+        const k = keys[list[start]!]!;
+        let end = start + 1;
+        while (end < list.length && keys[list[end]!]! === k) end++;
+        for (let j = start; j < end; j++)
+          places[list[j]!] = { rank: start + 1, of: list.length, sharedBy: end - start };
+        start = end;
+      }
+    }
+    return places;
+  });
+}

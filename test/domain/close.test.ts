@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
 import { toJson } from "../../src/domain/audit.js";
-import { previewClose, publishMonth, rationalTo6, resultRow } from "../../src/domain/close.js";
+import { previewClose, publishMonth, rationalTo6 } from "../../src/domain/close.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { loadMonthInput } from "../../src/domain/month-input.js";
 import { type Actor, requireActor } from "../../src/domain/people.js";
@@ -205,8 +205,8 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       .exceptions;
     for (const e of expected.people) {
       const s = saved.find((r) => r.personId === e.personId)!;
-      const row = resultRow(DEMO_MONTH, e);
       expect({
+        who: [s.categoryCode, s.sectionId, s.normGroup],
         raw: s.raw.toString(),
         groupMax: s.groupMax.toString(),
         final: s.final.toString(),
@@ -221,10 +221,11 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
         // the explanation built again from what the row keeps: the steps computing the month gave
         steps: publishedSteps(s, record),
       }).toEqual({
-        raw: row.raw,
-        groupMax: row.groupMax,
-        final: row.final,
-        discretionary: row.discretionary,
+        who: [e.categoryCode, e.sectionId, e.normGroup],
+        raw: e.raw.toString(),
+        groupMax: e.groupMax.toString(),
+        final: e.finalRounded.toString(),
+        discretionary: e.discretionary.toString(),
         vetoed: e.vetoed,
         ranks: [e.rankOverall, e.rankCategory, e.rankSection],
         quantity: rationalTo6(e.quantity),
@@ -337,7 +338,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);
     const legacySteps = expected.people.find((x) => x.personId === legacy.personId)!.steps;
     await db.prisma.monthResult.update({
-      where: { id: legacy.id },
+      where: { month_personId: { month: DEMO_MONTH, personId: legacy.personId } },
       data: { steps: encodeSteps(legacySteps) as Prisma.InputJsonValue },
     });
     try {
@@ -349,7 +350,7 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       );
     } finally {
       await db.prisma.monthResult.update({
-        where: { id: legacy.id },
+        where: { month_personId: { month: DEMO_MONTH, personId: legacy.personId } },
         data: { steps: legacy.steps as Prisma.InputJsonValue },
       });
     }

@@ -1,6 +1,12 @@
 /** Competition ranking (SCHEME.md "Scoring: the formula" → Ranks: 1, 2, 2, 4; overall, category, section). */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { competitionRanks, computeMonth, rankCompetition } from "../../src/scoring/index.js";
+import {
+  competitionPlaces,
+  competitionRanks,
+  computeMonth,
+  rankCompetition,
+} from "../../src/scoring/index.js";
 import { CATEGORIES, person, pts } from "./fixtures.js";
 
 describe("rankCompetition", () => {
@@ -14,6 +20,58 @@ describe("rankCompetition", () => {
     expect(competitionRanks([5n, 5n, 5n])).toEqual([1, 1, 1]);
     expect(competitionRanks([])).toEqual([]);
     expect(competitionRanks([1n, 2n, 2n, 2n, 0n])).toEqual([4, 1, 1, 1, 5]);
+  });
+});
+
+describe("competitionPlaces", () => {
+  it("ranks within buckets, with the bucket's size and the tie's size; null is not ranked", () => {
+    const keys = [10n, 30n, 30n, 5n, 30n];
+    const [all, parity] = competitionPlaces(keys, [() => "", (i) => (i === 3 ? null : String(i % 2))]);
+    expect(all!.map((p) => [p.rank, p.of, p.sharedBy])).toEqual([
+      [4, 5, 1],
+      [1, 5, 3],
+      [1, 5, 3],
+      [5, 5, 1],
+      [1, 5, 3],
+    ]);
+    // bucket "0": items 0, 2, 4 (10, 30, 30); bucket "1": item 1 (30); item 3 not ranked
+    expect(parity!.map((p) => [p.rank, p.of, p.sharedBy])).toEqual([
+      [3, 3, 1],
+      [1, 1, 1],
+      [1, 3, 2],
+      [null, 0, 0],
+      [1, 3, 2],
+    ]);
+  });
+
+  it("equals competitionRanks over each bucket, for safe and unsafe (bigint-only) keys alike", () => {
+    const key = fc.oneof(
+      fc.bigInt({ min: -5n, max: 5n }),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.constantFrom(BigInt(Number.MAX_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER) + 1n, 2n ** 53n + 2n),
+    );
+    const item = fc.record({ key, bucket: fc.option(fc.constantFrom("a", "b", "c"), { nil: null }) });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 40 }), (items) => {
+        const keys = items.map((x) => x.key);
+        const [places] = competitionPlaces(keys, [(i) => items[i]!.bucket]);
+        items.forEach((x, i) => {
+          const p = places![i]!;
+          if (x.bucket === null) {
+            expect(p).toEqual({ rank: null, of: 0, sharedBy: 0 });
+            return;
+          }
+          const mates = items.map((y, j) => [y, j] as const).filter(([y]) => y.bucket === x.bucket);
+          const ranks = competitionRanks(mates.map(([y]) => y.key));
+          const at = mates.findIndex(([, j]) => j === i);
+          expect(p).toEqual({
+            rank: ranks[at],
+            of: mates.length,
+            sharedBy: mates.filter(([y]) => y.key === x.key).length,
+          });
+        });
+      }),
+    );
   });
 });
 
