@@ -378,7 +378,7 @@ async function summedSheets(
             x.lines::int AS lines, x.checks::int AS checks
      FROM "Sheet" s
      LEFT JOIN (
-       SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points, SUM(e.count::bigint) AS units,
+       SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points, SUM(e.count) AS units,
               COUNT(*) AS lines,
               COUNT(*) FILTER (WHERE e.source <> 'IMPORT' AND e."itemId" = ANY($2::text[])) AS checks
        FROM "Entry" e

@@ -6,7 +6,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toJson } from "../../src/domain/audit.js";
-import { decodeSteps, encodeStepGeneric, encodeSteps, STEP_FIELDS } from "../../src/domain/steps-codec.js";
+import type { LeftOutLines } from "../../src/domain/month-input.js";
+import {
+  decodeExplanation,
+  decodeSteps,
+  encodeExplanation,
+  encodeStepGeneric,
+  encodeSteps,
+  STEP_FIELDS,
+  type StoredExplanation,
+} from "../../src/domain/steps-codec.js";
 import { computeMonth, type ExplainStep, type MonthInput } from "../../src/scoring/index.js";
 import { CATEGORIES, person, pts } from "../scoring/fixtures.js";
 
@@ -115,6 +124,87 @@ describe("explanation steps as stored", () => {
           expect(JSON.stringify(encodeSteps(steps))).toBe(JSON.stringify(steps.map(encodeStepGeneric)));
           expect(decodeSteps(JSON.parse(JSON.stringify(encodeSteps(steps))))).toEqual(toJson(steps));
         }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("explanation inputs as stored (v: 2)", () => {
+  it("are what JSON.stringify writes of them, and decode back", () => {
+    const text = fc.option(fc.string({ unit: "binary" }), { nil: undefined });
+    const someone = fc.record({
+      total: fc.option(
+        fc.record({
+          points: fc.bigInt({ min: 0n, max: 10n ** 15n }),
+          lines: fc.nat(),
+          units: fc.nat(),
+        }),
+        { nil: undefined },
+      ),
+      tempTasks: fc.array(
+        fc.record({
+          points: fc.option(fc.bigInt({ min: 0n, max: 9000n }), { nil: null }),
+          ref: text,
+          label: text,
+        }),
+        { maxLength: 2 },
+      ),
+      quality: fc.array(
+        fc.record({
+          value: fc.bigInt({ min: -12_000n, max: 2_000n }),
+          veto: fc.boolean(),
+          reason: text,
+          ref: text,
+        }),
+        { maxLength: 3 },
+      ),
+      leftOut: fc.array(fc.tuple(fc.string(), fc.nat(), fc.nat(), fc.nat()), { maxLength: 2 }),
+      category: fc.constantFrom("SERVICE", "MONITOR", "ASSESS"),
+      section: fc.constantFrom(null, "S1", "S2"),
+    });
+    fc.assert(
+      fc.property(fc.array(someone, { minLength: 1, maxLength: 6 }), (ps) => {
+        const input: MonthInput = {
+          month: "2026-10",
+          categories: CATEGORIES,
+          people: ps.map((p, i) => ({
+            ...person(`p${i}`, { category: p.category, section: p.section }),
+            lines: [],
+            ...(p.total ? { linesTotal: p.total } : {}),
+            tempTasks: p.tempTasks,
+            quality: p.quality,
+          })),
+        };
+        const result = computeMonth(input, { explain: false });
+        ps.forEach((p, i) => {
+          const given = input.people[i]!;
+          const r = result.people.find((x) => x.personId === given.personId)!;
+          const leftOut = p.leftOut as LeftOutLines[];
+          // the object form, as it was built before the text was written directly
+          const e: StoredExplanation = {
+            v: 2,
+            r: [
+              [r.places.overall.of, r.places.overall.sharedBy],
+              [r.places.category.of, r.places.category.sharedBy],
+              [r.places.section.of, r.places.section.sharedBy],
+            ],
+          };
+          if (given.linesTotal)
+            e.l = [given.linesTotal.lines, given.linesTotal.units, `${given.linesTotal.points}`];
+          if (given.tempTasks.length)
+            e.t = given.tempTasks.map((t) => [
+              t.points === null ? null : `${t.points}`,
+              t.ref ?? null,
+              t.label ?? null,
+            ]);
+          if (given.quality.length)
+            e.q = given.quality.map((q) => [`${q.value}`, q.veto, q.reason ?? null, q.ref ?? null]);
+          if (leftOut.length) e.m = leftOut;
+          const written = encodeExplanation(given, r, leftOut);
+          expect(written).toBe(JSON.stringify(e));
+          expect(decodeExplanation(JSON.parse(written))).toEqual(e);
+        });
       }),
       { numRuns: 200 },
     );
