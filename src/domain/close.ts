@@ -502,7 +502,9 @@ export function inputsHashOf(loaded: LoadedMonth): string {
       p.sectionId,
       str(p.discretionary),
       lines,
-      p.linesTotal ? [str(p.linesTotal.points), p.linesTotal.lines, p.linesTotal.units] : null,
+      p.linesTotal
+        ? [str(p.linesTotal.points), p.linesTotal.lines ?? null, p.linesTotal.units ?? null]
+        : null,
       p.tempTasks.map((t) => [str(t.points), t.ref, t.label]),
       p.quality.map((q) => [str(q.value), q.veto, q.reason, q.ref]),
     ])}`;

@@ -23,7 +23,14 @@
 import type { Database, Db, Tx } from "../db/client.js";
 import { type PrismaRaw, pgArray, prismaSql, rawSqlOf, type SqlTx } from "../db/raw.js";
 import { SheetState, TempTaskStatus } from "../generated/prisma/enums.js";
-import type { CategoryConfig, LineInput, MonthInput, PersonInput, TempTaskInput } from "../scoring/index.js";
+import type {
+  CategoryConfig,
+  LineInput,
+  LinesTotal,
+  MonthInput,
+  PersonInput,
+  TempTaskInput,
+} from "../scoring/index.js";
 import { isMonth } from "../util/time.js";
 import { DomainError } from "./errors.js";
 import { settingsFrom } from "./settings.js";
@@ -352,11 +359,12 @@ async function itemizedLines(
 
 /**
  * Every sheet of the month with its state and, for an approved (or locked) sheet, its lines summed:
- * Σ count × points, Σ count, lines, and how many of them are of items that require documents and were
- * logged here (they need the evidence check, which only `itemizedLines` does). No subquery per line, so
- * PostgreSQL runs the aggregate in parallel like a bare GROUP BY; `evidenceItems` are the items with
- * required documents (a constant array: a hash lookup). A sheet with no lines, or not approved, has
- * null sums.
+ * Σ count × points, and how many lines are of items that require documents and were logged here (they
+ * need the evidence check, which only `itemizedLines` does). No subquery per line, so PostgreSQL runs the
+ * aggregate in parallel like a bare GROUP BY; `evidenceItems` are the items with required documents (a
+ * constant array: a hash lookup). A sheet with no lines, or not approved, has null sums. The number of
+ * lines and Σ count are not summed: the computation does not use them, and `/kpi why` counts the lines
+ * it reads back (two more aggregates over every line cost the statement about a tenth).
  */
 async function summedSheets(
   q: SqlTx,
@@ -368,18 +376,14 @@ async function summedSheets(
     personId: string;
     state: SheetState;
     points: string | null;
-    units: string | null;
-    lines: number | null;
     checks: number | null;
   }[]
 > {
   return q.query(
-    `SELECT s.id, s."personId", s.state::text AS state, x.points::text AS points, x.units::text AS units,
-            x.lines::int AS lines, x.checks::int AS checks
+    `SELECT s.id, s."personId", s.state::text AS state, x.points::text AS points, x.checks::int AS checks
      FROM "Sheet" s
      LEFT JOIN (
-       SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points, SUM(e.count) AS units,
-              COUNT(*) AS lines,
+       SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points,
               COUNT(*) FILTER (WHERE e.source <> 'IMPORT' AND e."itemId" = ANY($2::text[])) AS checks
        FROM "Entry" e
        WHERE e.month = $1 AND e.status = 'ACTIVE'
@@ -389,6 +393,9 @@ async function summedSheets(
     [month, pgArray(evidenceItems)],
   );
 }
+
+/** The summed lines of someone with none (shared: a total is replaced, never changed in place). */
+const NO_LINES: Readonly<LinesTotal> = Object.freeze({ points: 0n });
 
 async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): Promise<LoadedMonth> {
   // Every read is by month in SQL (no lists of person ids as parameters): the same few statements for
@@ -466,16 +473,20 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
   };
   const people = new Map<string, PersonInfo>();
   for (const s of staff) {
-    const who = { personId: s.personId, slackUserId: s.slackUserId, name: s.name };
     if (!s.categoryCode) {
-      blockers.staffWithoutCategory.push(who);
+      blockers.staffWithoutCategory.push({ personId: s.personId, slackUserId: s.slackUserId, name: s.name });
       continue;
     }
     if (!catInfo.get(s.categoryCode)?.weights) {
-      blockers.staffWithoutWeights.push({ ...who, categoryCode: s.categoryCode });
+      blockers.staffWithoutWeights.push({
+        personId: s.personId,
+        slackUserId: s.slackUserId,
+        name: s.name,
+        categoryCode: s.categoryCode,
+      });
       continue;
     }
-    people.set(s.personId, { ...s });
+    people.set(s.personId, s);
   }
 
   // The month's lines. Itemized: aggregated per sheet × point version, with the evidence check, in one
@@ -538,17 +549,18 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
 
   const inputs = new Map<string, PersonInput>();
   for (const info of people.values()) {
-    inputs.set(info.personId, {
+    const pi: PersonInput = {
       personId: info.personId,
       name: info.name,
       categoryCode: info.categoryCode!,
       sectionId: info.sectionId,
       lines: [],
-      ...(mode === "summed" ? { linesTotal: { points: 0n, lines: 0, units: 0 } } : {}),
       tempTasks: [],
       quality: [],
       discretionary: 0n,
-    });
+    };
+    if (mode === "summed") pi.linesTotal = NO_LINES;
+    inputs.set(info.personId, pi);
   }
   // bigints repeated on many lines are shared, not allocated per line
   const bigints = new Map<number, bigint>();
@@ -608,20 +620,13 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
   }
   // summed: each sheet's total as the database added it up, less the lines left out for documents
   for (const t of totals) {
-    if (t.points === null || t.lines === null) continue; // no lines, or not approved
+    if (t.points === null) continue; // no lines, or not approved
     const pi = inputs.get(t.personId);
     if (!pi?.linesTotal) continue;
     let points = BigInt(t.points);
-    let lines = t.lines;
-    let units = Number(t.units);
-    for (const [, ppu, missingLines, missingCount] of leftOut.get(t.personId) ?? []) {
-      points -= BigInt(missingCount) * BigInt(ppu);
-      lines -= missingLines;
-      units -= missingCount;
-    }
-    if (!Number.isSafeInteger(units))
-      throw new DomainError("month.countTooLarge", { person: t.personId, item: "*" });
-    pi.linesTotal = { points, lines, units };
+    const left = leftOut.get(t.personId);
+    if (left) for (const [, ppu, , missingCount] of left) points -= BigInt(missingCount) * BigInt(ppu);
+    pi.linesTotal = { points };
   }
   const approved = new Set<string>([SheetState.APPROVED, SheetState.LOCKED]);
   for (const t of tempTasks) {
@@ -658,12 +663,16 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
 
   const sheetOf = new Map(sheets.map((s) => [s.personId, s]));
   const reviewed = new Set(reviews.map((r) => r.personId));
+  const whoOf = (info: PersonInfo) => ({
+    personId: info.personId,
+    slackUserId: info.slackUserId,
+    name: info.name,
+  });
   for (const info of people.values()) {
-    const who = { personId: info.personId, slackUserId: info.slackUserId, name: info.name };
     const s = sheetOf.get(info.personId);
     if (!s || !approved.has(s.state))
-      blockers.sheetsNotApproved.push({ ...who, sheetId: s?.id ?? null, state: s?.state ?? "NONE" });
-    if (!reviewed.has(info.personId)) blockers.staffWithoutQualityReview.push(who);
+      blockers.sheetsNotApproved.push({ ...whoOf(info), sheetId: s?.id ?? null, state: s?.state ?? "NONE" });
+    if (!reviewed.has(info.personId)) blockers.staffWithoutQualityReview.push(whoOf(info));
   }
 
   return {

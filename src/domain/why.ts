@@ -176,7 +176,15 @@ export function publishedSteps(
     categoryCode: r.categoryCode,
     sectionId: r.sectionId,
     lines: [],
-    ...(e.l ? { linesTotal: { lines: e.l[0], units: e.l[1], points: BigInt(e.l[2]) } } : {}),
+    ...(e.l
+      ? {
+          linesTotal: {
+            points: BigInt(e.l[2]),
+            ...(e.l[0] !== null ? { lines: e.l[0] } : {}),
+            ...(e.l[1] !== null ? { units: e.l[1] } : {}),
+          },
+        }
+      : {}),
     tempTasks: (e.t ?? []).map(([points, ref, label]) => ({
       points: points === null ? null : BigInt(points),
       ref: ref ?? undefined,
@@ -235,7 +243,13 @@ export async function withLineDetail(
     pointsPerUnit: l.points.toString(),
     points: (BigInt(l.count) * l.points).toString(),
   }));
-  return [...steps.slice(0, at), ...detail, { ...steps[at]!, detail: true }, ...steps.slice(at + 1)];
+  // publishing does not count the lines and units of the total (months published before did): counted
+  // here from the lines read back
+  const total: StoredStep = { ...steps[at]!, detail: true };
+  if (total.lines === null || total.lines === undefined)
+    total.lines = lines.reduce((n, l) => n + (parseLineRef(l.ref ?? "")?.lines ?? 0), 0);
+  if (total.units === null || total.units === undefined) total.units = lines.reduce((n, l) => n + l.count, 0);
+  return [...steps.slice(0, at), ...detail, total, ...steps.slice(at + 1)];
 }
 
 async function latestPublished(db: Db): Promise<string | null> {

@@ -171,11 +171,12 @@ function preparePerson(
     if (typeof t !== "object" || t === null) fail("must be an object", lp);
     const points = checkNonNegBigint(t.points, `${lp}.points`, "summed lines' points");
     for (const key of ["lines", "units"] as const) {
-      if (typeof t[key] !== "number" || !Number.isSafeInteger(t[key]) || t[key] < 0)
-        fail(`${key} must be a non-negative integer, got ${describe(t[key])}`, `${lp}.${key}`);
+      const v = t[key];
+      if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0))
+        fail(`${key} must be a non-negative integer when given, got ${describe(v)}`, `${lp}.${key}`);
     }
     linesRaw += points;
-    if (explain) steps.push({ kind: "linesTotal", lines: t.lines, units: t.units, points });
+    if (explain) steps.push({ kind: "linesTotal", lines: t.lines ?? null, units: t.units ?? null, points });
   }
 
   let tempRaw = 0n;

@@ -34,10 +34,13 @@ export interface LineInput {
 export interface LinesTotal {
   /** Σ count × points per unit, hundredths, ≥ 0. */
   points: bigint;
-  /** Sheet lines summed, non-negative integer. */
-  lines: number;
-  /** Σ count, non-negative integer. */
-  units: number;
+  /**
+   * Sheet lines summed, non-negative integer, when the caller counted them (explanations only: publishing
+   * does not count them, `/kpi why` counts the lines it reads back).
+   */
+  lines?: number;
+  /** Σ count, non-negative integer, when the caller counted them (as `lines`). */
+  units?: number;
 }
 
 export interface TempTaskInput {
@@ -102,8 +105,9 @@ export type ExplainStep =
   | {
       /** PersonInput.linesTotal: approved lines summed by the caller. */
       kind: "linesTotal";
-      lines: number;
-      units: number;
+      /** null when the caller did not count them (LinesTotal) */
+      lines: number | null;
+      units: number | null;
       points: bigint;
     }
   | {

@@ -9,7 +9,7 @@ import type { Database } from "../../src/db/client.js";
 import { toJson } from "../../src/domain/audit.js";
 import { previewClose, publishMonth, rationalTo6 } from "../../src/domain/close.js";
 import { DomainError } from "../../src/domain/errors.js";
-import { loadMonthInput } from "../../src/domain/month-input.js";
+import { loadMonthInput, parseLineRef } from "../../src/domain/month-input.js";
 import { type Actor, requireActor } from "../../src/domain/people.js";
 import { DEMO_MONTH, seedDemo } from "../../src/domain/seed.js";
 import { encodeSteps } from "../../src/domain/steps-codec.js";
@@ -280,7 +280,15 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       const at = e.steps.findIndex((st) => st.kind === "linesTotal");
       const lineSteps = toJson(x.steps.filter((st) => st.kind === "line")) as StoredStep[];
       expect(e.steps.slice(at - lineSteps.length, at)).toEqual(lineSteps);
-      expect(e.steps[at]).toMatchObject({ detail: true, points: x.linesRaw.toString() });
+      // publishing sums the points only: the total's lines and units are counted from the lines read back
+      const given = x.steps.filter((st) => st.kind === "line");
+      expect(e.steps[at]).toEqual({
+        kind: "linesTotal",
+        detail: true,
+        points: x.linesRaw.toString(),
+        lines: given.reduce((n, st) => n + (parseLineRef(st.ref ?? "")?.lines ?? 0), 0),
+        units: given.reduce((n, st) => n + st.count, 0),
+      });
     }
     const zhu = await explainResult(db.prisma, group, { target: "U0DEMO14", month: DEMO_MONTH });
     expect(zhu.steps.find((s) => s.kind === "tempTask")).toMatchObject({ priced: true, points: "15000" });
@@ -337,6 +345,15 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     const legacy = saved.find((r) => r.raw > 0n)!;
     const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);
     const legacySteps = expected.people.find((x) => x.personId === legacy.personId)!.steps;
+    // rows stored then counted the summed lines and units too: taken from the lines themselves
+    const itemizedLines = (await loadMonthInput(db, DEMO_MONTH)).input.people.find(
+      (x) => x.personId === legacy.personId,
+    )!.lines;
+    const legacyTotal = legacySteps.find((s) => s.kind === "linesTotal");
+    if (legacyTotal?.kind === "linesTotal") {
+      legacyTotal.lines = itemizedLines.reduce((n, l) => n + (parseLineRef(l.ref ?? "")?.lines ?? 0), 0);
+      legacyTotal.units = itemizedLines.reduce((n, l) => n + l.count, 0);
+    }
     await db.prisma.monthResult.update({
       where: { month_personId: { month: DEMO_MONTH, personId: legacy.personId } },
       data: { steps: encodeSteps(legacySteps) as Prisma.InputJsonValue },

@@ -144,7 +144,8 @@ describe(`month input (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       for (const p of itemized.input.people) {
         const total = summed.input.people.find((x) => x.personId === p.personId)!.linesTotal!;
         expect(total.points).toBe(p.lines.reduce((a, l) => a + BigInt(l.count) * l.points, 0n));
-        expect(total.units).toBe(p.lines.reduce((a, l) => a + l.count, 0));
+        // lines and units are not counted by publishing's read (`/kpi why` counts those it reads back)
+        expect([total.lines, total.units]).toEqual([undefined, undefined]);
       }
       expect(summed.evidenceIncomplete).toEqual(itemized.evidenceIncomplete);
       return summed;

@@ -135,11 +135,10 @@ describe("explanation inputs as stored (v: 2)", () => {
     const text = fc.option(fc.string({ unit: "binary" }), { nil: undefined });
     const someone = fc.record({
       total: fc.option(
-        fc.record({
-          points: fc.bigInt({ min: 0n, max: 10n ** 15n }),
-          lines: fc.nat(),
-          units: fc.nat(),
-        }),
+        fc.record(
+          { points: fc.bigInt({ min: 0n, max: 10n ** 15n }), lines: fc.nat(), units: fc.nat() },
+          { requiredKeys: ["points"] },
+        ),
         { nil: undefined },
       ),
       tempTasks: fc.array(
@@ -191,7 +190,11 @@ describe("explanation inputs as stored (v: 2)", () => {
             ],
           };
           if (given.linesTotal)
-            e.l = [given.linesTotal.lines, given.linesTotal.units, `${given.linesTotal.points}`];
+            e.l = [
+              given.linesTotal.lines ?? null,
+              given.linesTotal.units ?? null,
+              `${given.linesTotal.points}`,
+            ];
           if (given.tempTasks.length)
             e.t = given.tempTasks.map((t) => [
               t.points === null ? null : `${t.points}`,
