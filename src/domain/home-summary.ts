@@ -52,11 +52,7 @@ WITH s AS (
 ),
 e AS (
   SELECT e."pointsPerUnit"::bigint * e.count AS subtotal,
-    e.source <> 'IMPORT' AND EXISTS (
-      SELECT 1 FROM "ItemEvidence" ie
-      WHERE ie."itemId" = e."itemId"
-        AND NOT EXISTS (SELECT 1 FROM "EntryEvidence" ee WHERE ee."entryId" = e.id AND ee."itemEvidenceId" = ie.id)
-    ) AS gap
+    e."docsMissing" > 0 AS gap
   FROM s JOIN "Entry" e ON e."sheetId" = s.id AND e.status = 'ACTIVE'
 ),
 t AS (

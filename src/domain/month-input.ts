@@ -296,10 +296,10 @@ function decimalText(v: string): string {
 type LineTuple = [string, number, number, number, number, number];
 
 /**
- * The month's approved lines (of some sheets, or only those needing the evidence check), one row per person, its
+ * The month's approved lines (of some sheets, or only those missing documents), one row per person, its
  * lines aggregated per point version and points per unit, with the part whose required documents are
- * incomplete (SCHEME.md "Evidence"; imported lines carry theirs in the tax system, so only lines logged
- * here of items that require documents are checked, and only for them does the check run). The lines
+ * incomplete (SCHEME.md "Evidence": Entry."docsMissing", kept by the database for every line; an imported
+ * line carries its documents in the tax system and never misses any). The lines
  * come as the text of one JSON array of arrays [point version, points per unit, Σ count, lines, lines
  * missing documents, their Σ count] (string_agg of text is several times cheaper for the server than
  * json_agg of json_build_array; the version id goes through to_json, so the text is JSON whatever it
@@ -311,8 +311,8 @@ async function itemizedLines(
   scope: {
     /** only these sheets */
     sheetIds?: readonly string[];
-    /** only the lines that need the evidence check: logged here, of these items (those with documents) */
-    checkedItems?: readonly string[];
+    /** only the lines missing documents */
+    missingOnly?: boolean;
     /** false: no evidence check (every line counted) */
     evidence?: boolean;
   } = {},
@@ -323,16 +323,8 @@ async function itemizedLines(
     params.push(pgArray(scope.sheetIds));
     where += ` AND e."sheetId" = ANY($${params.length}::text[])`;
   }
-  if (scope.checkedItems) {
-    params.push(pgArray(scope.checkedItems));
-    where += ` AND e.source <> 'IMPORT' AND e."itemId" = ANY($${params.length}::text[])`;
-  }
-  const check =
-    scope.evidence === false
-      ? "false"
-      : `(e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence") AND EXISTS (
-                    SELECT 1 FROM "ItemEvidence" ie WHERE ie."itemId" = e."itemId" AND NOT EXISTS (
-                      SELECT 1 FROM "EntryEvidence" ev WHERE ev."entryId" = e.id AND ev."itemEvidenceId" = ie.id)))`;
+  if (scope.missingOnly) where += ` AND e."docsMissing" > 0`;
+  const check = scope.evidence === false ? "false" : `e."docsMissing" > 0`;
   return q.query<{ personId: string; l: string }>(
     `SELECT s."personId", g.l
      FROM (
@@ -359,17 +351,15 @@ async function itemizedLines(
 
 /**
  * Every sheet of the month with its state and, for an approved (or locked) sheet, its lines summed:
- * Σ count × points, and how many lines are of items that require documents and were logged here (they
- * need the evidence check, which only `itemizedLines` does). No subquery per line, so PostgreSQL runs the
- * aggregate in parallel like a bare GROUP BY; `evidenceItems` are the items with required documents (a
- * constant array: a hash lookup). A sheet with no lines, or not approved, has null sums. The number of
+ * Σ count × points, and how many lines miss documents (`itemizedLines` reads those). No subquery per line,
+ * so PostgreSQL runs the aggregate in parallel like a bare GROUP BY. A sheet with no lines, or not
+ * approved, has null sums. The number of
  * lines and Σ count are not summed: the computation does not use them, and `/kpi why` counts the lines
  * it reads back (two more aggregates over every line cost the statement about a tenth).
  */
 async function summedSheets(
   q: SqlTx,
   month: string,
-  evidenceItems: readonly string[],
 ): Promise<
   {
     id: string;
@@ -384,15 +374,18 @@ async function summedSheets(
      FROM "Sheet" s
      LEFT JOIN (
        SELECT e."sheetId", SUM(e.count::bigint * e."pointsPerUnit") AS points,
-              COUNT(*) FILTER (WHERE e.source <> 'IMPORT' AND e."itemId" = ANY($2::text[])) AS checks
+              COUNT(*) FILTER (WHERE e."docsMissing" > 0) AS checks
        FROM "Entry" e
        WHERE e.month = $1 AND e.status = 'ACTIVE'
        GROUP BY 1
      ) x ON x."sheetId" = s.id AND s.state IN ('APPROVED', 'LOCKED')
      WHERE s.month = $1`,
-    [month, pgArray(evidenceItems)],
+    [month],
   );
 }
+
+/** Up to this many sheets with lines missing documents are read by sheet (an index); more, by month (a scan). */
+const MISSING_BY_SHEET = 500;
 
 /** The summed lines of someone with none (shared: a total is replaced, never changed in place). */
 const NO_LINES: Readonly<LinesTotal> = Object.freeze({ points: 0n });
@@ -489,23 +482,24 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
     people.set(s.personId, s);
   }
 
-  // The month's lines. Itemized: aggregated per sheet × point version, with the evidence check, in one
-  // pass. Summed: one total per sheet over every line, then, for the sheets that have lines needing the
-  // check, those lines alone per point version with the check: what it leaves out is taken off the total.
+  // The month's lines. Itemized: aggregated per sheet × point version, with the evidence rule, in one
+  // pass. Summed: one total per sheet over every line, then, when some sheets have lines missing
+  // documents, those lines alone per point version: they are taken off the total.
   let linesByPerson: { personId: string; l: string }[];
   let sheets: { id: string; personId: string; state: SheetState }[];
   let totals: Awaited<ReturnType<typeof summedSheets>> = [];
   if (mode === "summed") {
-    const evidenceItems = (
-      await q.query<{ itemId: string }>(`SELECT DISTINCT "itemId" FROM "ItemEvidence"`)
-    ).map((r) => r.itemId);
     // the month's sheets come with their sums (one statement, not a second read of them)
-    totals = await summedSheets(q, month, evidenceItems);
+    totals = await summedSheets(q, month);
     sheets = totals;
-    const checked = totals.filter((t) => t.checks !== null && t.checks > 0).map((t) => t.id);
-    linesByPerson = checked.length
-      ? await itemizedLines(q, month, { sheetIds: checked, checkedItems: evidenceItems })
-      : [];
+    const missing = totals.filter((t) => t.checks !== null && t.checks > 0).map((t) => t.id);
+    linesByPerson =
+      missing.length === 0
+        ? []
+        : await itemizedLines(q, month, {
+            missingOnly: true,
+            ...(missing.length <= MISSING_BY_SHEET ? { sheetIds: missing } : {}),
+          });
   } else {
     linesByPerson = await itemizedLines(q, month);
     sheets = await q.query<{ id: string; personId: string; state: SheetState }>(
