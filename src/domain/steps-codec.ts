@@ -18,12 +18,14 @@ import type { LeftOutLines } from "./month-input.js";
 /** A person's explanation inputs beyond the result row's columns (MonthResult.steps, `v: 2`). */
 export interface StoredExplanation {
   v: 2;
+  /** the summed lines: [lines, units, points (hundredths)]; absent when given line by line */
+  l?: [number, number, string];
   /**
-   * the summed lines: [lines, units, points (hundredths)], lines and units null when publishing did not
-   * count them (since it no longer does: `/kpi why` counts the lines it reads back); absent when given
-   * line by line
+   * 0: the lines and units of `l` were not counted (written as 0, 0), as publishing no longer counts
+   * them: `/kpi why` counts the lines it reads back. (Zeros, not nulls, so that the release before, which
+   * requires numbers there, still explains these months while replicas are rolled.)
    */
-  l?: [number | null, number | null, string];
+  c?: 0;
   /** temporary tasks: [price (hundredths) or null while awaiting pricing, ref, label] */
   t?: [string | null, string | null, string | null][];
   /** quality adjustments: [value (hundredths), veto, reason, ref] */
@@ -50,7 +52,11 @@ export function encodeExplanation(
   const { overall, category, section } = p.places;
   let out = `{"v":2,"r":[[${overall.of},${overall.sharedBy}],[${category.of},${category.sharedBy}],[${section.of},${section.sharedBy}]]`;
   const l = input.linesTotal;
-  if (l) out += `,"l":[${l.lines ?? null},${l.units ?? null},"${l.points}"]`;
+  if (l)
+    out +=
+      l.lines === undefined || l.units === undefined
+        ? `,"l":[0,0,"${l.points}"],"c":0`
+        : `,"l":[${l.lines},${l.units},"${l.points}"]`;
   if (input.tempTasks.length)
     out += `,"t":${JSON.stringify(
       input.tempTasks.map((t) => [t.points === null ? null : `${t.points}`, t.ref ?? null, t.label ?? null]),

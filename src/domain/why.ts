@@ -178,11 +178,8 @@ export function publishedSteps(
     lines: [],
     ...(e.l
       ? {
-          linesTotal: {
-            points: BigInt(e.l[2]),
-            ...(e.l[0] !== null ? { lines: e.l[0] } : {}),
-            ...(e.l[1] !== null ? { units: e.l[1] } : {}),
-          },
+          linesTotal:
+            e.c === 0 ? { points: BigInt(e.l[2]) } : { points: BigInt(e.l[2]), lines: e.l[0], units: e.l[1] },
         }
       : {}),
     tempTasks: (e.t ?? []).map(([points, ref, label]) => ({

@@ -3,12 +3,13 @@
  * how many of the documents its item requires are not ticked on it (SCHEME.md "Evidence"), whoever writes
  * the line, its ticks or the catalog's required documents. A month's read counts lines by it.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
 import { DEMO_MONTH, seedDemo } from "../../src/domain/seed.js";
 import { createTestDatabase, usingPostgres } from "../helpers/db.js";
 
-let db: Database;
+let db: Database & { url?: string };
 beforeAll(async () => {
   db = await createTestDatabase();
   await seedDemo(db);
@@ -184,4 +185,65 @@ describe(`missing documents kept per line (${usingPostgres ? "PostgreSQL" : "PGl
     ]);
     expect(await drifted()).toEqual([]);
   });
+
+  it.runIf(usingPostgres)(
+    "a tick waiting for a catalog import's recount of its line counts with what the import committed",
+    async () => {
+      const sheet = await db.prisma.sheet.findFirstOrThrow({ where: { month: DEMO_MONTH } });
+      const item = await db.prisma.workItem.findFirstOrThrow({
+        where: { evidence: { some: {} } },
+        include: { versions: true, evidence: true },
+      });
+      await db.prisma.itemEvidence.deleteMany({
+        where: { itemId: item.id, id: { not: item.evidence[0]!.id } },
+      });
+      const line = await db.prisma.entry.create({
+        data: {
+          personId: sheet.personId,
+          sheetId: sheet.id,
+          month: DEMO_MONTH,
+          workDate: "2026-10-22",
+          itemId: item.id,
+          pointVersionId: item.versions[0]!.id,
+          pointsPerUnit: 100,
+          count: 1,
+          source: "SLACK",
+        },
+      });
+      const importer = new pg.Client({ connectionString: db.url });
+      const ticker = new pg.Client({ connectionString: db.url });
+      await importer.connect();
+      await ticker.connect();
+      try {
+        // the import adds a second required document: its recount holds the line's row lock
+        await importer.query("BEGIN");
+        await importer.query(
+          `INSERT INTO "ItemEvidence" (id, "itemId", name, "nameEn") VALUES ('race-doc', $1, '第二份', 'Second')`,
+          [item.id],
+        );
+        // meanwhile the first document is ticked on the line: its recount waits for the import
+        const pid = (await ticker.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+        const ticking = ticker.query(
+          `INSERT INTO "EntryEvidence" (id, "entryId", kind, "itemEvidenceId") VALUES ('race-tick', $1, 'CHECKLIST', $2)`,
+          [line.id, item.evidence[0]!.id],
+        );
+        for (let i = 0; i < 100; i++) {
+          const w = await importer.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`,
+            [pid],
+          );
+          if (w.rows[0]!.n > 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await importer.query("COMMIT");
+        await ticking;
+      } finally {
+        await importer.end();
+        await ticker.end();
+      }
+      // the first document ticked, the second (committed by the import) missing
+      expect((await db.prisma.entry.findUniqueOrThrow({ where: { id: line.id } })).docsMissing).toBe(1);
+      expect(await drifted()).toEqual([]);
+    },
+  );
 });

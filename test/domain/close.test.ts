@@ -341,6 +341,26 @@ describe(`close a month (${usingPostgres ? "PostgreSQL" : "PGlite"})`, () => {
       await db.prisma.itemEvidence.delete({ where: { id: newDoc.id } });
       await db.prisma.entryEvidence.deleteMany({ where: { id: { in: added.map((a) => a.id) } } });
     }
+    // a row written when publishing still counted the summed lines and units keeps its counts (and one
+    // written now says they were not counted: `c: 0`, with zeros for the release before)
+    {
+      const row = saved.find((r) => r.raw > 0n)!;
+      const stored = row.steps as { l?: [number, number, string]; c?: number };
+      expect(stored).toMatchObject({ l: [0, 0, row.raw.toString()], c: 0 });
+      const { c: _c, ...counted } = stored;
+      await db.prisma.monthResult.update({
+        where: { month_personId: { month: DEMO_MONTH, personId: row.personId } },
+        data: { steps: { ...counted, l: [5, 7, stored.l![2]] } as Prisma.InputJsonValue },
+      });
+      const who = await db.prisma.person.findUniqueOrThrow({ where: { id: row.personId } });
+      const e = await explainResult(db.prisma, group, { target: who.slackUserId, month: DEMO_MONTH });
+      expect(e.steps.find((st) => st.kind === "linesTotal")).toMatchObject({ lines: 5, units: 7 });
+      expect(e.replay.ok).toBe(true);
+      await db.prisma.monthResult.update({
+        where: { month_personId: { month: DEMO_MONTH, personId: row.personId } },
+        data: { steps: row.steps as Prisma.InputJsonValue },
+      });
+    }
     // a month published before explanations were built on demand keeps its steps in the row: still explained
     const legacy = saved.find((r) => r.raw > 0n)!;
     const expected = computeMonth((await loadMonthInput(db, DEMO_MONTH, { lines: "summed" })).input);

@@ -189,12 +189,13 @@ describe("explanation inputs as stored (v: 2)", () => {
               [r.places.section.of, r.places.section.sharedBy],
             ],
           };
-          if (given.linesTotal)
-            e.l = [
-              given.linesTotal.lines ?? null,
-              given.linesTotal.units ?? null,
-              `${given.linesTotal.points}`,
-            ];
+          if (given.linesTotal) {
+            const { lines, units, points } = given.linesTotal;
+            if (lines === undefined || units === undefined) {
+              e.l = [0, 0, `${points}`];
+              e.c = 0;
+            } else e.l = [lines, units, `${points}`];
+          }
           if (given.tempTasks.length)
             e.t = given.tempTasks.map((t) => [
               t.points === null ? null : `${t.points}`,

@@ -6,9 +6,12 @@
 -- lines logged in Slack, against 0.8 s for the aggregate).
 ALTER TABLE "Entry" ADD COLUMN "docsMissing" INTEGER NOT NULL DEFAULT 0;
 
--- the rule itself: the item's required documents without a tick on the line
+-- the rule itself: the item's required documents without a tick on the line. VOLATILE, so that it reads
+-- with a snapshot of its own: an update that waited for another transaction's lock on the line (a tick
+-- while a catalog import recounts the item's lines) counts with what that transaction committed, not with
+-- what its statement saw when it started.
 CREATE FUNCTION kpi_entry_docs_missing(p_entry_id TEXT, p_item_id TEXT, p_source "EntrySource")
-RETURNS INTEGER LANGUAGE sql STABLE AS $$
+RETURNS INTEGER LANGUAGE sql VOLATILE AS $$
   SELECT CASE WHEN p_source = 'IMPORT' THEN 0 ELSE (
     SELECT count(*)::int FROM "ItemEvidence" ie
     WHERE ie."itemId" = p_item_id
@@ -18,7 +21,7 @@ $$;
 
 -- a month published keeps the counts its lines were published with (its results record what was left out;
 -- the application refuses every change to it anyway)
-CREATE FUNCTION kpi_month_published(p_month VARCHAR) RETURNS BOOLEAN LANGUAGE sql STABLE AS $$
+CREATE FUNCTION kpi_month_published(p_month VARCHAR) RETURNS BOOLEAN LANGUAGE sql VOLATILE AS $$
   SELECT EXISTS (SELECT 1 FROM "MonthClose" mc WHERE mc.month = p_month AND mc.state = 'PUBLISHED')
 $$;
 
@@ -50,13 +53,17 @@ CREATE TRIGGER "EntryEvidence_docs_missing" AFTER INSERT OR UPDATE OR DELETE ON 
   FOR EACH ROW EXECUTE FUNCTION kpi_entry_evidence_changed();
 
 -- an item's required documents changed (a catalog import): its lines of the months not yet published are
--- counted again
-CREATE FUNCTION kpi_entry_docs_recount(p_items TEXT[]) RETURNS void LANGUAGE sql AS $$
+-- counted again (read by month, the months that have sheets not published: not the whole history)
+CREATE FUNCTION kpi_entry_docs_recount(p_items TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(p_items) = 0 THEN
+    RETURN;
+  END IF;
   UPDATE "Entry" e SET "docsMissing" = kpi_entry_docs_missing(e.id, e."itemId", e.source)
-  WHERE e."itemId" = ANY(p_items) AND e.source <> 'IMPORT'
-    AND NOT kpi_month_published(e.month)
-    AND e."docsMissing" <> kpi_entry_docs_missing(e.id, e."itemId", e.source)
-$$;
+  WHERE e.month IN (SELECT m.month FROM (SELECT DISTINCT month FROM "Sheet") m WHERE NOT kpi_month_published(m.month))
+    AND e."itemId" = ANY(p_items) AND e.source <> 'IMPORT'
+    AND e."docsMissing" <> kpi_entry_docs_missing(e.id, e."itemId", e.source);
+END $$;
 CREATE FUNCTION kpi_item_evidence_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM kpi_entry_docs_recount(ARRAY(SELECT DISTINCT "itemId" FROM added));
@@ -73,9 +80,7 @@ DECLARE
                         UNION SELECT n."itemId" FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE o."itemId" <> n."itemId");
 BEGIN
   -- renaming or reordering a document changes nothing: only a document moved to another item counts
-  IF cardinality(items) > 0 THEN
-    PERFORM kpi_entry_docs_recount(items);
-  END IF;
+  PERFORM kpi_entry_docs_recount(items);
   RETURN NULL;
 END $$;
 CREATE TRIGGER "ItemEvidence_added" AFTER INSERT ON "ItemEvidence"
@@ -85,8 +90,5 @@ CREATE TRIGGER "ItemEvidence_removed" AFTER DELETE ON "ItemEvidence"
 CREATE TRIGGER "ItemEvidence_moved" AFTER UPDATE ON "ItemEvidence"
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION kpi_item_evidence_moved();
 
--- the lines already written (about a minute per million lines logged here of items with documents), and
--- the planner's statistics of the new column (reading a month estimates its lines missing documents)
-UPDATE "Entry" e SET "docsMissing" = kpi_entry_docs_missing(e.id, e."itemId", e.source)
-WHERE e.source <> 'IMPORT' AND e."itemId" IN (SELECT "itemId" FROM "ItemEvidence");
-ANALYZE "Entry";
+-- The lines already written are counted by the next migration, in a transaction of its own: this one
+-- holds the table's exclusive lock (adding the column) for an instant only.
