@@ -662,7 +662,7 @@ const RESULT_COLUMNS = [
  * (Joined from an array: a template literal of twenty parts cost twice as much, copying the line as it
  * grew.)
  */
-export function resultLine(month: string, p: PersonResult, steps: string): string {
+function resultLine(month: string, p: PersonResult, steps: string): string {
   return [
     month,
     copyText(p.personId),

@@ -353,9 +353,9 @@ async function itemizedLines(
  * Every sheet of the month with its state and, for an approved (or locked) sheet, its lines summed:
  * Σ count × points, and how many lines miss documents (`itemizedLines` reads those). No subquery per line,
  * so PostgreSQL runs the aggregate in parallel like a bare GROUP BY. A sheet with no lines, or not
- * approved, has null sums. The number of
- * lines and Σ count are not summed: the computation does not use them, and `/kpi why` counts the lines
- * it reads back (two more aggregates over every line cost the statement about a tenth).
+ * approved, has null sums. The number of lines and Σ count are not summed: the computation does not use
+ * them, and `/kpi why` counts the lines it reads back (two more aggregates over every line cost the
+ * statement about a tenth).
  */
 async function summedSheets(
   q: SqlTx,
@@ -465,18 +465,15 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
     staffWithoutWeights: [],
   };
   const people = new Map<string, PersonInfo>();
+  // a blocker's person, made only for those blocked
+  const whoOf = (p: PersonInfo) => ({ personId: p.personId, slackUserId: p.slackUserId, name: p.name });
   for (const s of staff) {
     if (!s.categoryCode) {
-      blockers.staffWithoutCategory.push({ personId: s.personId, slackUserId: s.slackUserId, name: s.name });
+      blockers.staffWithoutCategory.push(whoOf(s));
       continue;
     }
     if (!catInfo.get(s.categoryCode)?.weights) {
-      blockers.staffWithoutWeights.push({
-        personId: s.personId,
-        slackUserId: s.slackUserId,
-        name: s.name,
-        categoryCode: s.categoryCode,
-      });
+      blockers.staffWithoutWeights.push({ ...whoOf(s), categoryCode: s.categoryCode });
       continue;
     }
     people.set(s.personId, s);
@@ -657,11 +654,6 @@ async function loadWith(q: SqlTx, month: string, mode: "itemized" | "summed"): P
 
   const sheetOf = new Map(sheets.map((s) => [s.personId, s]));
   const reviewed = new Set(reviews.map((r) => r.personId));
-  const whoOf = (info: PersonInfo) => ({
-    personId: info.personId,
-    slackUserId: info.slackUserId,
-    name: info.name,
-  });
   for (const info of people.values()) {
     const s = sheetOf.get(info.personId);
     if (!s || !approved.has(s.state))

@@ -22,7 +22,7 @@ export {
   quarterOf,
   rollUpQuarter,
 } from "./quarter.js";
-export { competitionPlaces, competitionRanks, type Place, rankCompetition } from "./rank.js";
+export { competitionPlaces, competitionRanks, rankCompetition } from "./rank.js";
 export { Rational } from "./rational.js";
 export type {
   CategoryConfig,

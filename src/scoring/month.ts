@@ -429,11 +429,11 @@ export function computeMonth(input: MonthInput, opts: ComputeOptions = {}): Mont
   const scored = prepared.map((p) => scorePerson(p, contextOf(p.cat.normGroup), explain));
 
   const keys = scored.map((s) => s.finalRounded);
-  const [overall, byCategory, bySection] = competitionPlaces(keys, [
+  const [overall = [], byCategory = [], bySection = []] = competitionPlaces(keys, [
     () => "",
     (i) => scored[i]!.p.cat.code,
     (i) => scored[i]!.p.sectionId,
-  ]) as [RankPlace[], RankPlace[], RankPlace[]];
+  ]);
 
   const people: PersonResult[] = scored.map((s, i) => {
     const { p } = s;

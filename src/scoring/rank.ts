@@ -8,6 +8,8 @@
  * rank(x) = 1 + number of items whose key is strictly greater than key(x). Input order never matters.
  */
 
+import type { RankPlace } from "./types.js";
+
 /** Ranks aligned with `keys` by index: [10n, 30n, 30n, 5n] → [3, 1, 1, 4]. */
 export function competitionRanks(keys: readonly bigint[]): number[] {
   const order = keys
@@ -43,16 +45,6 @@ export function rankCompetition<T>(items: readonly T[], key: (t: T) => bigint): 
   return out;
 }
 
-/** A place in one ranking: competition rank, people ranked, people sharing the rank. */
-export interface Place {
-  /** null when the item is not ranked in this scope */
-  rank: number | null;
-  /** items ranked in the item's bucket (0 when not ranked) */
-  of: number;
-  /** items of the bucket with the same key, the item included (0 when not ranked) */
-  sharedBy: number;
-}
-
 /**
  * Competition ranks of `keys` (descending) within buckets, for several bucketings at once: `scopes[s](i)`
  * names item i's bucket in scope s, or null when i is not ranked in it. Returns, per scope, each item's
@@ -63,7 +55,7 @@ export interface Place {
 export function competitionPlaces(
   keys: readonly bigint[],
   scopes: readonly ((i: number) => string | null)[],
-): Place[][] {
+): RankPlace[][] {
   const n = keys.length;
   const order = Array.from({ length: n }, (_, i) => i);
   const limit = BigInt(Number.MAX_SAFE_INTEGER);
@@ -78,7 +70,7 @@ export function competitionPlaces(
     });
   }
   return scopes.map((bucketOf) => {
-    const places: Place[] = new Array(n);
+    const places: RankPlace[] = new Array(n);
     // each bucket's items in descending key order
     const buckets = new Map<string, number[]>();
     for (const i of order) {
